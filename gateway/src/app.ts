@@ -1,0 +1,25 @@
+import { listen, type Listening } from '#kit/http.ts';
+import { createLogger, type Logger } from '#kit/logger.ts';
+import type { GatewayConfig } from './config.ts';
+import { createServer } from './server.ts';
+
+export interface GatewayService {
+  logger: Logger;
+  http: Listening;
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig): Promise<GatewayService> {
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const { httpServer, apollo } = await createServer({ config, logger });
+  const http = await listen(httpServer, config.PORT);
+  logger.info({ url: `${http.url}/graphql` }, 'gateway ready');
+  return {
+    logger,
+    http,
+    close: async () => {
+      await apollo.stop();
+      await http.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Raised at start-up when an environment variable is missing or malformed. */
+export class ConfigError extends Error {
+  readonly issues: string[];
+
+  constructor(issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/**
+ * Parses the environment once against a zod schema whose keys are the
+ * variable names, so every failure names the variable to fix.
+ */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** Variables every service reads, with defaults that work on a developer machine. */
+export const commonEnv = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JWT_SECRET: z.string().min(16).default('factory-floor-local-development-secret'),
+  JWKS_URL: z.url().optional(),
+  SIM_TIME_SCALE: z.coerce.number().min(0).default(1),
+};
+
+export const env = {
+  port,
+  postgresUrl: z.string().startsWith('postgres').default('postgres://postgres@127.0.0.1:5432/factory_floor'),
+  mongoUrl: z.string().startsWith('mongodb').default('mongodb://127.0.0.1:27017/'),
+  url: (fallback: string) => z.url().default(fallback),
+  list: <T extends string>(values: readonly [T, ...T[]], fallback: readonly T[]) =>
+    z
+      .string()
+      .default(fallback.join(','))
+      .transform((text) =>
+        text
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(values)).min(1)),
+};

@@ -1,0 +1,97 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { sleep } from './sim-time.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const toolDir = join(root, 'tools', 'ferretdb');
+const localBinary = join(root, '.tools', 'bin', 'ferretdb');
+
+/**
+ * Finds the FerretDB binary, building it with `go install` (pinned in
+ * tools/ferretdb/go.mod) the first time. `FERRETDB_BIN` overrides.
+ */
+export function ensureFerretDbBinary(log: (line: string) => void = console.error): string {
+  const configured = process.env.FERRETDB_BIN;
+  if (configured) return configured;
+  if (existsSync(localBinary)) return localBinary;
+  const go = ['/usr/local/go/bin/go', 'go'].find((candidate) => {
+    try {
+      execFileSync(candidate, ['version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!go) throw new Error('FerretDB is not installed and Go is missing: install Go, or set MONGODB_URL');
+  log('Building FerretDB 1.24.2 with go install (first run only, about two minutes)...');
+  execFileSync(go, ['install', '.'], {
+    cwd: toolDir,
+    env: { ...process.env, GOBIN: join(root, '.tools', 'bin') },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return localBinary;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningFerretDb {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts FerretDB on its SQLite backend with data in `dataDir`, and waits until it answers a ping. */
+export async function startFerretDb(options: {
+  dataDir: string;
+  port?: number;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}): Promise<RunningFerretDb> {
+  const binary = ensureFerretDbBinary();
+  const port = options.port ?? (await freePort());
+  mkdirSync(options.dataDir, { recursive: true });
+  const child = spawn(
+    binary,
+    [
+      ...['--listen-addr', `127.0.0.1:${port}`, '--handler', 'sqlite'],
+      ...['--sqlite-url', `file:${options.dataDir}/`, '--log-level', options.logLevel ?? 'error'],
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `mongodb://127.0.0.1:${port}/`;
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`FerretDB exited with code ${child.exitCode}`);
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: 500 });
+    try {
+      await client.db('admin').command({ ping: 1 });
+      return { url, process: child, stop };
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`FerretDB did not answer on ${url}`, { cause: error });
+      }
+      await sleep(100);
+    } finally {
+      await client.close();
+    }
+  }
+}

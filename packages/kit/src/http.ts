@@ -1,0 +1,37 @@
+import { createServer, type Server, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Listening {
+  server: Server;
+  port: number;
+  /** Base URL, e.g. http://127.0.0.1:4001 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on `port` (0 for an ephemeral one) and resolves once bound. */
+export async function listen(
+  handler: RequestListener | Server,
+  port: number,
+  host = '127.0.0.1',
+): Promise<Listening> {
+  const server = typeof handler === 'function' ? createServer(handler) : handler;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port: bound,
+    url: `http://${host}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,34 @@
+import type { Logger } from './logger.ts';
+
+/**
+ * Closes the service on SIGTERM or SIGINT (a second signal forces exit), so
+ * `index.ts` files stay a few lines: read config, bootstrap, listen, this.
+ */
+export function closeOnSignals(logger: Logger, close: () => Promise<void>): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** Logs a start-up failure (a ConfigError names the variable) and exits non-zero. */
+export function exitOnStartupError(logger: Logger) {
+  return (error: unknown) => {
+    logger.fatal({ err: error }, error instanceof Error ? error.message : 'start-up failed');
+    process.exit(1);
+  };
+}

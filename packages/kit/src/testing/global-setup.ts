@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import pg from 'pg';
+import { startFerretDb } from '../ferretdb.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A PostgreSQL URL with rights to create databases. */
+    postgresAdminUrl: string;
+    /** A MongoDB-wire server for this run. */
+    mongoUrl: string;
+    /** Prefix of every database this run creates, so teardown finds them. */
+    runPrefix: string;
+  }
+}
+
+/**
+ * Real servers for the whole run: PostgreSQL from TEST_DATABASE_URL (else
+ * localhost), and MongoDB from MONGODB_URL or a FerretDB started here on a
+ * throwaway SQLite directory. Tests create their own databases inside them.
+ */
+export default async function setup(project: TestProject) {
+  const postgresAdminUrl =
+    process.env.TEST_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/postgres';
+  const runPrefix = `ff_test_${Date.now().toString(36)}_`;
+
+  const admin = new pg.Client({ connectionString: postgresAdminUrl });
+  await admin.connect().catch((error: Error) => {
+    throw new Error(`PostgreSQL is not reachable at ${postgresAdminUrl}: ${error.message}`);
+  });
+  await admin.end();
+
+  let mongoUrl = process.env.MONGODB_URL;
+  let stopMongo = async () => {};
+  if (!mongoUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ff-ferretdb-'));
+    const ferret = await startFerretDb({ dataDir });
+    mongoUrl = ferret.url;
+    stopMongo = async () => {
+      await ferret.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+  }
+
+  project.provide('postgresAdminUrl', postgresAdminUrl);
+  project.provide('mongoUrl', mongoUrl);
+  project.provide('runPrefix', runPrefix);
+
+  return async () => {
+    await stopMongo();
+    const cleanup = new pg.Client({ connectionString: postgresAdminUrl });
+    await cleanup.connect();
+    const { rows } = await cleanup.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1',
+      [`${runPrefix}%`],
+    );
+    for (const { datname } of rows) await cleanup.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    await cleanup.end();
+  };
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createTokenVerifier } from '#kit/auth.ts';
+import type { Logger } from '#kit/logger.ts';
+import { createSubgraphApp } from '#kit/subgraph-app.ts';
+import type { CustomersConfig } from './config.ts';
+import type { Context } from './context.ts';
+import { customerResolvers } from './customer/customer.resolvers.ts';
+import { dateTimeScalar } from '#kit/scalars.ts';
+
+const typeDefs = parse(readFileSync(new URL('../../../schema/customers.graphql', import.meta.url), 'utf8'));
+
+export interface CustomersDeps {
+  config: CustomersConfig;
+  orm: MikroORM;
+  logger: Logger;
+}
+
+/** Builds the customers subgraph over ready dependencies; listens nowhere. */
+export function createServer({ config, orm, logger }: CustomersDeps) {
+  const schema = buildSubgraphSchema({
+    typeDefs,
+    resolvers: { DateTime: dateTimeScalar, ...customerResolvers } as never,
+  });
+  return createSubgraphApp<Context>({
+    name: 'customers',
+    schema,
+    logger,
+    verifyToken: createTokenVerifier(config),
+    context: ({ identity }) => ({ identity, em: orm.em.fork() }),
+    ready: async () => {
+      if (!(await orm.isConnected())) throw new Error('PostgreSQL is not connected');
+    },
+    exposeInternals: config.NODE_ENV === 'development',
+  });
+}

@@ -1,0 +1,9 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Identity } from '#kit/auth.ts';
+
+/** What every resolver of this subgraph receives. */
+export interface Context {
+  identity?: Identity | undefined;
+  /** A fork of the entity manager for this request. */
+  em: EntityManager;
+}

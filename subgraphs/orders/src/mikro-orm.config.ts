@@ -1,0 +1,21 @@
+import { defineConfig } from '@mikro-orm/postgresql';
+import type { Logger } from '#kit/logger.ts';
+import { ormLogger } from '#kit/orm-logger.ts';
+import { Migrator } from '@mikro-orm/migrations';
+import { OrderSchema } from './order/order.entity.ts';
+import { Migration20261125000000 } from './migrations/Migration20261125000000.ts';
+
+/** The orders service's ORM: schema `customers`, migrations listed here (no file globbing). */
+export function ormConfig(clientUrl: string, logger?: Logger) {
+  return defineConfig({
+    clientUrl,
+    schema: 'orders',
+    entities: [OrderSchema],
+    extensions: [Migrator],
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      migrationsList: [{ name: 'Migration20261125000000', class: Migration20261125000000 }],
+    },
+    ...(logger ? ormLogger(logger) : {}),
+  });
+}
