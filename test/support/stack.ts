@@ -8,6 +8,7 @@ import { startGateway } from '../../gateway/src/app.ts';
 import { loadGatewayConfig } from '../../gateway/src/config.ts';
 import { createPostgresDatabase, mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
 import { TEST_JWT_SECRET } from '#kit/testing/tokens.ts';
+import { freePort } from '#kit/ferretdb.ts';
 
 export type Env = Record<string, string>;
 
@@ -35,21 +36,27 @@ export async function startSupergraph(
   overrides: { all?: Env; customers?: Env; orders?: Env; factory?: Env; gateway?: Env } = {},
 ) {
   const databaseUrl = await createPostgresDatabase('stack');
-  const shared = { DATABASE_URL: databaseUrl, MONGODB_URL: mongoUrl(), ...overrides.all };
-  const customers = await startCustomers({ ...shared, ...overrides.customers });
+  // Ports are chosen up front because the services point at each other (orders -> factory -> orders webhook).
+  const [customersPort, ordersPort, factoryPort] = [await freePort(), await freePort(), await freePort()];
+  const shared = {
+    DATABASE_URL: databaseUrl,
+    MONGODB_URL: mongoUrl(),
+    CUSTOMERS_URL: `http://127.0.0.1:${customersPort}/graphql`,
+    ORDERS_URL: `http://127.0.0.1:${ordersPort}/graphql`,
+    FACTORY_URL: `http://127.0.0.1:${factoryPort}/graphql`,
+    ORDERS_WEBHOOK_URL: `http://127.0.0.1:${ordersPort}/webhooks/production`,
+    WEBHOOK_SECRET: 'factory-floor-test-webhook-secret',
+    ...overrides.all,
+  };
+  const customers = await startCustomers({ ...shared, PORT: String(customersPort), ...overrides.customers });
   const factory = await startFactory({
     ...shared,
+    PORT: String(factoryPort),
     FACTORY_DB_PREFIX: `${mongoDatabaseName('factory')}_`,
     ...overrides.factory,
   });
-  const orders = await startOrders({ ...shared, ...overrides.orders });
-  const gateway = await startGatewayFor({
-    ...shared,
-    CUSTOMERS_URL: `${customers.http.url}/graphql`,
-    ORDERS_URL: `${orders.http.url}/graphql`,
-    FACTORY_URL: `${factory.http.url}/graphql`,
-    ...overrides.gateway,
-  });
+  const orders = await startOrders({ ...shared, PORT: String(ordersPort), ...overrides.orders });
+  const gateway = await startGatewayFor({ ...shared, ...overrides.gateway });
   return {
     customers,
     orders,
