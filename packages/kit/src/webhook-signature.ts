@@ -6,11 +6,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
 
-export interface WebhookHeaders {
+export type WebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 const hmac = (secret: string, id: string, timestamp: string, body: string) =>
   createHmac('sha256', secret).update(`${id}.${timestamp}.${body}`).digest('base64');
