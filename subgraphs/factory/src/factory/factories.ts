@@ -1,6 +1,7 @@
-/** The three factories of the business; each owns one database. */
-export const FACTORY_IDS = ['widgets', 'gadgets', 'gizmos'] as const;
-export type FactoryId = (typeof FACTORY_IDS)[number];
+import { FACTORY_IDS, type FactoryId } from '#catalogue/products.ts';
+
+/** The three factories of the business; each owns one database. Ids come from the shared catalogue. */
+export { FACTORY_IDS, type FactoryId };
 
 export const FACTORY_NAMES: Record<FactoryId, string> = {
   widgets: 'Widget Works',

@@ -1,0 +1,3 @@
+export * from './products.ts';
+export * from './attributes.ts';
+export * from './production-time.ts';
