@@ -1,0 +1,124 @@
+// `npm start`: the whole simulation on this machine. Starts a MongoDB-wire
+// server (FerretDB) unless MONGODB_URL is set, then the three subgraphs and
+// the gateway as child processes, waits until each is ready, prints the URLs,
+// and stops everything on Ctrl-C or SIGTERM.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MongoClient } from 'mongodb';
+import { startFerretDb, type RunningFerretDb } from '#kit/ferretdb.ts';
+import { ensurePostgresDatabase } from '#kit/postgres.ts';
+import { sleep } from '#kit/sim-time.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
+
+const env: NodeJS.ProcessEnv = { APOLLO_TELEMETRY_DISABLED: '1', ...process.env };
+const databaseUrl = (env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/factory_floor');
+
+const SERVICES = [
+  { name: 'customers', entry: 'subgraphs/customers/src/index.ts', port: env.CUSTOMERS_PORT ?? '4001' },
+  { name: 'factory', entry: 'subgraphs/factory/src/index.ts', port: env.FACTORY_PORT ?? '4003' },
+  { name: 'orders', entry: 'subgraphs/orders/src/index.ts', port: env.ORDERS_PORT ?? '4002' },
+  { name: 'gateway', entry: 'gateway/src/index.ts', port: env.PORT ?? '4000' },
+] as const;
+const url = (port: string, path = '') => `http://127.0.0.1:${port}${path}`;
+const portOf = (name: string) => SERVICES.find((service) => service.name === name)!.port;
+env.CUSTOMERS_URL ??= url(portOf('customers'), '/graphql');
+env.ORDERS_URL ??= url(portOf('orders'), '/graphql');
+env.FACTORY_URL ??= url(portOf('factory'), '/graphql');
+env.ORDERS_WEBHOOK_URL ??= url(portOf('orders'), '/webhooks/production');
+
+const children: ChildProcess[] = [];
+let ferret: RunningFerretDb | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log('\nStopping Factory Floor...');
+    for (const child of [...children].reverse()) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        const timeout = sleep(10_000).then(() => child.kill('SIGKILL'));
+        await Promise.race([exited, timeout]);
+      }
+    }
+    await ferret?.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+async function mongoAnswers(mongoUrl: string): Promise<boolean> {
+  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 1000 });
+  try {
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close();
+  }
+}
+
+async function waitReady(name: string, port: string, child: ChildProcess) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
+    const response = await fetch(url(port, '/ready')).catch(() => null);
+    if (response?.ok) return;
+    await sleep(250);
+  }
+  throw new Error(`${name} was not ready on port ${port} within 60 s`);
+}
+
+try {
+  await ensurePostgresDatabase(databaseUrl).catch((error: Error) => {
+    throw new Error(`PostgreSQL is not reachable at ${databaseUrl} (${error.message}); set DATABASE_URL`);
+  });
+  if (!env.MONGODB_URL) {
+    const local = 'mongodb://127.0.0.1:27017/';
+    if (await mongoAnswers(local)) {
+      console.log(`Using the MongoDB-wire server already on ${local}`);
+    } else {
+      ferret = await startFerretDb({ dataDir: `${root}.data/ferretdb`, port: 27017, logLevel: 'error' });
+      console.log(`Started FerretDB on ${ferret.url} (data in .data/ferretdb)`);
+    }
+    env.MONGODB_URL = local;
+  }
+
+  for (const service of SERVICES) {
+    const child = spawn(process.execPath, [service.entry], {
+      cwd: root,
+      env: { ...env, PORT: service.port },
+      stdio: ['ignore', 'inherit', 'inherit'],
+      // Its own process group: Ctrl-C reaches only this script, which stops the children in order.
+      detached: true,
+    });
+    children.push(child);
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(
+        `${service.name} stopped unexpectedly (${signal ?? `exit ${code}`}); stopping everything`,
+      );
+      void stopAll(1);
+    });
+    await waitReady(service.name, service.port, child);
+  }
+
+  const gateway = portOf('gateway');
+  console.log(`
+Factory Floor is running.
+  GraphQL (HTTP + WebSocket)  ${url(gateway, '/graphql')}
+  GraphiQL                    ${url(gateway, '/graphiql')}
+  Health / readiness          ${url(gateway, '/health')}  ${url(gateway, '/ready')}
+  Subgraphs                   customers ${env.CUSTOMERS_URL}  orders ${env.ORDERS_URL}  factory ${env.FACTORY_URL}
+  A token for GraphiQL:       npm run token -- --role admin
+Press Ctrl-C to stop.`);
+} catch (error) {
+  console.error(`npm start failed: ${(error as Error).message}`);
+  await stopAll(1);
+}
