@@ -11,14 +11,14 @@ export interface GatewayService {
 
 export async function startGateway(config: GatewayConfig): Promise<GatewayService> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
-  const { httpServer, apollo } = await createServer({ config, logger });
-  const http = await listen(httpServer, config.PORT);
+  const server = await createServer({ config, logger });
+  const http = await listen(server.httpServer, config.PORT);
   logger.info({ url: `${http.url}/graphql` }, 'gateway ready');
   return {
     logger,
     http,
     close: async () => {
-      await apollo.stop();
+      await server.close();
       await http.close().catch(() => {});
     },
   };

@@ -1,5 +1,14 @@
 import { z } from 'zod';
 import { commonEnv, env, loadConfig } from '#kit/config.ts';
+import { ROLES } from '#kit/auth.ts';
+
+/** "true"/"false" (or 1/0) switch; unset falls back to `fallback`. */
+const flag = (fallback?: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1'));
+const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 export const gatewayConfigSchema = z.object({
   ...commonEnv,
@@ -7,12 +16,38 @@ export const gatewayConfigSchema = z.object({
   CUSTOMERS_URL: env.url('http://127.0.0.1:4001/graphql'),
   ORDERS_URL: env.url('http://127.0.0.1:4002/graphql'),
   FACTORY_URL: env.url('http://127.0.0.1:4003/graphql'),
+  /** static: schema/supergraph.graphql; introspect: compose from the running subgraphs (development). */
+  SUPERGRAPH_SOURCE: z.enum(['static', 'introspect']).default('static'),
+  SUPERGRAPH_PATH: z.string().optional(),
+  MAX_DEPTH: count(12),
+  MAX_ALIASES: count(15),
+  MAX_DIRECTIVES: count(20),
+  MAX_TOKENS: count(2000),
+  MAX_COST: count(5000),
+  MAX_ROOT_FIELDS: count(10),
+  MAX_BODY_SIZE: z.string().default('100kb'),
+  CSRF_PREVENTION: flag(true),
+  /** Unset: on except in production. */
+  INTROSPECTION: flag(),
+  FIELD_SUGGESTIONS: flag(),
+  GRAPHIQL: flag(true),
+  /** The weakest role allowed to open a WebSocket. */
+  WS_MIN_ROLE: z.enum(ROLES).default('viewer'),
+  SUBSCRIPTION_RETRY_BASE_MS: count(250),
+  SUBSCRIPTION_RETRY_MAX_MS: count(10_000),
+  READY_TIMEOUT_MS: count(2000),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export const loadGatewayConfig = (source: Record<string, string | undefined> = process.env) =>
   loadConfig(gatewayConfigSchema, source);
+
+/** Whether introspection / field suggestions are on, after the production default. */
+export const introspectionEnabled = (config: GatewayConfig) =>
+  config.INTROSPECTION ?? config.NODE_ENV !== 'production';
+export const suggestionsEnabled = (config: GatewayConfig) =>
+  config.FIELD_SUGGESTIONS ?? config.NODE_ENV !== 'production';
 
 /** Where each subgraph of the supergraph lives, by its name in the supergraph. */
 export const subgraphUrls = (config: GatewayConfig): Record<string, string> => ({

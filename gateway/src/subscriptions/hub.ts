@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { ServiceMap } from '@apollo/gateway';
+import { GraphQLError, print, type DocumentNode, type ExecutionResult } from 'graphql';
+import type { Logger } from '#kit/logger.ts';
+import type { GatewayContext } from '../context.ts';
+import { resolveEvent, type EventRun } from './event-executor.ts';
+import type { SupergraphView } from './planner.ts';
+import { createPushIterator, type PushIterator } from './push-iterator.ts';
+import { openUpstream } from './upstream.ts';
+
+export interface SubscribeRequest {
+  document: DocumentNode;
+  operationName?: string | null | undefined;
+  variables: Record<string, unknown>;
+  context: GatewayContext;
+}
+
+interface Group {
+  listeners: Map<PushIterator<ExecutionResult>, GatewayContext>;
+  close(): void;
+}
+
+export interface HubOptions {
+  view: () => SupergraphView;
+  dataSources: () => ServiceMap;
+  subgraphUrl: (name: string) => string;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  logger: Logger;
+}
+
+const stable = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+
+/**
+ * Clients with the same operation, variables and role share one upstream
+ * subscription and one resolution per event; the upstream closes when the
+ * last of them leaves.
+ */
+export function createSubscriptionHub(options: HubOptions) {
+  const groups = new Map<string, Group>();
+
+  const openGroup = (key: string, request: SubscribeRequest, source: string): Group => {
+    const view = options.view();
+    const planned = view.plan(request.document, request.operationName);
+    const listeners = new Map<PushIterator<ExecutionResult>, GatewayContext>();
+    // The newest client's token is the freshest; events are resolved once, with it, for the whole group.
+    const currentContext = () => [...listeners.values()].at(-1) ?? request.context;
+    const groupId = randomUUID();
+    const broadcast = (result: ExecutionResult) => {
+      for (const [listener, context] of listeners)
+        listener.push({ ...result, extensions: { ...result.extensions, requestId: context.requestId } });
+    };
+    let chain = Promise.resolve();
+    const run = (): EventRun => ({
+      view,
+      planned,
+      dataSources: options.dataSources(),
+      source,
+      variables: request.variables,
+      context: { ...currentContext(), requestId: groupId },
+      logger: options.logger,
+    });
+    const close = openUpstream({
+      url: options.subgraphUrl(planned.primary.serviceName),
+      query: planned.primary.operation,
+      variables: request.variables,
+      operationName: planned.primary.operationName,
+      authorization: () => currentContext().authorization,
+      retryBaseMs: options.retryBaseMs,
+      retryMaxMs: options.retryMaxMs,
+      logger: options.logger,
+      // Events are resolved one after another so every client sees them in the subgraph's order.
+      onEvent: (event) => {
+        chain = chain
+          .then(() => resolveEvent(run(), event))
+          .catch((error: unknown) => {
+            options.logger.error({ err: error }, 'event resolution failed');
+            return { data: null, errors: [new GraphQLError('Internal server error')] };
+          })
+          .then(broadcast);
+      },
+      onError: (message) => {
+        chain = chain.then(() => {
+          broadcast({ errors: [new GraphQLError(message, { extensions: { code: 'UPSTREAM_ERROR' } })] });
+          end();
+        });
+      },
+      onComplete: () => {
+        chain = chain.then(() => end());
+      },
+    });
+    const end = () => {
+      groups.delete(key);
+      for (const listener of listeners.keys()) listener.end();
+      listeners.clear();
+      close();
+    };
+    return { listeners, close: end };
+  };
+
+  return {
+    subscribe(request: SubscribeRequest): AsyncIterableIterator<ExecutionResult> {
+      const source = print(request.document);
+      const key = stable([
+        request.context.identity.role,
+        request.operationName ?? null,
+        source,
+        request.variables,
+      ]);
+      const group = groups.get(key) ?? openGroup(key, request, source);
+      groups.set(key, group);
+      const listener: PushIterator<ExecutionResult> = createPushIterator(() => {
+        group.listeners.delete(listener);
+        if (group.listeners.size === 0) group.close();
+      });
+      group.listeners.set(listener, request.context);
+      return listener;
+    },
+    /** Upstream subscriptions currently open (one per shared group). */
+    get size() {
+      return groups.size;
+    },
+    closeAll() {
+      for (const group of [...groups.values()]) group.close();
+    },
+  };
+}
+
+export type SubscriptionHub = ReturnType<typeof createSubscriptionHub>;

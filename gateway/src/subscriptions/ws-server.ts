@@ -1,0 +1,107 @@
+import type { Server } from 'node:http';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  getOperationAST,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type ValidationRule,
+} from 'graphql';
+import type { Role, TokenVerifier } from '#kit/auth.ts';
+import type { Logger } from '#kit/logger.ts';
+import { authenticateSocket, type SocketIdentity } from '../auth/ws-auth.ts';
+import type { GatewayContext } from '../context.ts';
+import { checkTokenLimit, validateWithLimits } from '../limits/operation-limits.ts';
+import { pickRequestId } from '../request-id.ts';
+import type { SubscriptionHub } from './hub.ts';
+import type { SupergraphView } from './planner.ts';
+
+export interface WebSocketOptions {
+  httpServer: Server;
+  logger: Logger;
+  verifyToken: TokenVerifier;
+  minRole: Role;
+  maxTokens: number;
+  introspection: boolean;
+  limitRules: ValidationRule[];
+  view: () => SupergraphView;
+  hub: SubscriptionHub;
+  /** Queries and mutations sent over the socket go through the HTTP pipeline's executor. */
+  executeOperation: (args: ExecutionArgs) => Promise<ExecutionResult>;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+}
+
+type Extra = { socket: WebSocket; caller?: SocketIdentity };
+
+/** graphql-ws on /graphql of the gateway's own HTTP server: auth on connection_init, limits per operation. */
+export function attachWebSocketServer(options: WebSocketOptions) {
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const format = (errors: readonly GraphQLError[]) =>
+    errors.map((error) => options.formatError(error.toJSON(), error));
+  const rules = options.introspection
+    ? options.limitRules
+    : [...options.limitRules, NoSchemaIntrospectionCustomRule];
+
+  const server = useServer<Record<string, unknown>, Extra>(
+    {
+      onConnect: async (ctx) => {
+        const caller = await authenticateSocket(
+          ctx.extra.socket,
+          ctx.connectionParams,
+          options.verifyToken,
+          options.minRole,
+        );
+        if (!caller) return false;
+        ctx.extra.caller = caller;
+        return true;
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const tooMany = checkTokenLimit(payload.query, options.maxTokens);
+        if (tooMany) return [tooMany];
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const schema = options.view().apiGraphQLSchema;
+        const errors = validateWithLimits(schema, document, rules);
+        if (errors.length > 0) return errors;
+        if (!getOperationAST(document, payload.operationName)) {
+          return [new GraphQLError('Could not determine the operation to run')];
+        }
+        const requestId = pickRequestId(payload.extensions?.requestId);
+        const contextValue: GatewayContext = { ...ctx.extra.caller!, requestId };
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables ?? {},
+          contextValue,
+        };
+      },
+      execute: (args) => options.executeOperation(args),
+      subscribe: (args) =>
+        options.hub.subscribe({
+          document: args.document,
+          operationName: args.operationName,
+          variables: (args.variableValues ?? {}) as Record<string, unknown>,
+          context: args.contextValue as GatewayContext,
+        }),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+    },
+    wss,
+  );
+  wss.on('error', (error) => options.logger.error({ err: error }, 'websocket server error'));
+  return {
+    wss,
+    /** Closes every socket with 1001 (going away) and stops accepting new ones. */
+    close: () => server.dispose(),
+  };
+}
