@@ -59,8 +59,10 @@ function findDomainError(error: unknown): DomainError | undefined {
   let current: unknown = error;
   for (let depth = 0; current instanceof Error && depth < 5; depth++) {
     if (current instanceof DomainError) return current;
-    current =
-      current instanceof GraphQLError && current.originalError ? current.originalError : current.cause;
+    // Duck-typed, not `instanceof GraphQLError`: under vitest the kit and Apollo load different
+    // copies of graphql (index.mjs vs index.js), and every domain error was masked as internal.
+    const original = (current as { originalError?: unknown }).originalError;
+    current = original instanceof Error ? original : current.cause;
   }
   return undefined;
 }
