@@ -36,7 +36,7 @@ const subgraph = (name: string, mappers: Record<string, string> = {}) => ({
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
-    ...subgraph('customers'),
+    ...subgraph('customers', { Customer: '../customer/customer.entity.ts#Customer as CustomerEntity' }),
     ...subgraph('orders'),
     ...subgraph('factory'),
   },

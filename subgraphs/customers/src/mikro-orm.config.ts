@@ -4,6 +4,7 @@ import { ormLogger } from '#kit/orm-logger.ts';
 import { Migrator } from '@mikro-orm/migrations';
 import { CustomerSchema } from './customer/customer.entity.ts';
 import { Migration20261125000000 } from './migrations/Migration20261125000000.ts';
+import { Migration20261125010000 } from './migrations/Migration20261125010000.ts';
 
 /** The customers service's ORM: schema `customers`, migrations listed here (no file globbing). */
 export function ormConfig(clientUrl: string, logger?: Logger) {
@@ -14,7 +15,10 @@ export function ormConfig(clientUrl: string, logger?: Logger) {
     extensions: [Migrator],
     migrations: {
       tableName: 'mikro_orm_migrations',
-      migrationsList: [{ name: 'Migration20261125000000', class: Migration20261125000000 }],
+      migrationsList: [
+        { name: 'Migration20261125000000', class: Migration20261125000000 },
+        { name: 'Migration20261125010000', class: Migration20261125010000 },
+      ],
     },
     ...(logger ? ormLogger(logger) : {}),
   });

@@ -7,7 +7,9 @@ import type { Logger } from '#kit/logger.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
 import type { CustomersConfig } from './config.ts';
 import type { Context } from './context.ts';
+import { CustomerRepository } from './customer/customer.repository.ts';
 import { customerResolvers } from './customer/customer.resolvers.ts';
+import { CustomerService } from './customer/customer.service.ts';
 import { dateTimeScalar } from '#kit/scalars.ts';
 
 const typeDefs = parse(readFileSync(new URL('../../../schema/customers.graphql', import.meta.url), 'utf8'));
@@ -29,7 +31,10 @@ export function createServer({ config, orm, logger }: CustomersDeps) {
     schema,
     logger,
     verifyToken: createTokenVerifier(config),
-    context: ({ identity }) => ({ identity, em: orm.em.fork() }),
+    context: ({ identity }) => {
+      const em = orm.em.fork();
+      return { identity, em, customers: new CustomerService(new CustomerRepository(em)) };
+    },
     ready: async () => {
       if (!(await orm.isConnected())) throw new Error('PostgreSQL is not connected');
     },

@@ -1,26 +1,37 @@
 import { requireRole } from '#kit/auth.ts';
 import type { Resolvers } from '../generated/graphql.ts';
-import { CustomerSchema } from './customer.entity.ts';
 
+/** Thin: authorise, then hand the raw arguments to the service, which validates them. */
 export const customerResolvers: Resolvers = {
   Query: {
-    customer: async (_parent, { id }, { identity, em }) => {
+    customer: (_parent, { id }, { identity, customers }) => {
       requireRole(identity, 'viewer');
-      return em.findOne(CustomerSchema, { id });
+      return customers.get(id);
+    },
+    customers: (_parent, args, { identity, customers }) => {
+      requireRole(identity, 'viewer');
+      return customers.list(args);
     },
   },
   Mutation: {
-    createCustomer: async (_parent, { input }, { identity, em }) => {
+    createCustomer: (_parent, { input }, { identity, customers }) => {
       requireRole(identity, 'operator');
-      const customer = em.create(CustomerSchema, { name: input.name, email: input.email });
-      await em.flush();
-      return customer;
+      return customers.create(input);
+    },
+    updateCustomer: (_parent, { id, input }, { identity, customers }) => {
+      requireRole(identity, 'operator');
+      return customers.update(id, input);
+    },
+    deleteCustomer: (_parent, { id }, { identity, customers }) => {
+      requireRole(identity, 'operator');
+      return customers.archive(id);
     },
   },
   Customer: {
-    __resolveReference: async ({ id }, { identity, em }) => {
+    // Every representation of one `_entities` request goes through the request's DataLoader: one query.
+    __resolveReference: ({ id }, { identity, customers }) => {
       requireRole(identity, 'viewer');
-      return em.findOne(CustomerSchema, { id });
+      return customers.get(id);
     },
   },
 };

@@ -1,0 +1,82 @@
+import {
+  OptimisticLockError,
+  UniqueConstraintViolationException,
+  type EntityManager,
+  type FilterQuery,
+} from '@mikro-orm/postgresql';
+import { ConflictError } from '#kit/errors.ts';
+import { CustomerSchema, type Address, type Customer } from './customer.entity.ts';
+import { CUSTOMER_ORDER } from './customer.cursor.ts';
+
+export interface CustomerData {
+  name: string;
+  email: string;
+  phone: string | null;
+  address: Address | null;
+}
+
+export interface CustomerFilter {
+  search?: string | null | undefined;
+  active?: boolean | null | undefined;
+}
+
+/** Raised when a flush lost the optimistic-locking race; the service reports the current version. */
+export class StaleVersion extends Error {}
+
+// LIKE treats % and _ as wildcards; a search for "a_b" means those characters.
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+
+/** The only place customers meet SQL. One per request (it holds the request's entity manager). */
+export class CustomerRepository {
+  readonly em: EntityManager;
+
+  constructor(em: EntityManager) {
+    this.em = em;
+  }
+
+  findById(id: string): Promise<Customer | null> {
+    return this.em.findOne(CustomerSchema, { id });
+  }
+
+  /** One `where id in (...)` query, whatever the number of ids. */
+  findByIds(ids: readonly string[]): Promise<Customer[]> {
+    return this.em.find(CustomerSchema, { id: { $in: [...ids] } });
+  }
+
+  page(filter: CustomerFilter, first: number, after: string | undefined) {
+    const where: FilterQuery<Customer> = {};
+    if (filter.search) {
+      const pattern = likePattern(filter.search);
+      where.$or = [{ name: { $ilike: pattern } }, { email: { $ilike: pattern } }];
+    }
+    if (filter.active != null) where.active = filter.active;
+    return this.em.findByCursor(CustomerSchema, { where, first, after, orderBy: CUSTOMER_ORDER });
+  }
+
+  async insert(data: CustomerData): Promise<Customer> {
+    const customer = this.em.create(CustomerSchema, { ...data, active: true });
+    await this.flush(data.email);
+    return customer;
+  }
+
+  /** Writes the changes made to loaded customers; `email` names the address in a conflict message. */
+  async flush(email?: string): Promise<void> {
+    try {
+      await this.em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new ConflictError(`A customer with email ${email ?? 'this email'} already exists`, {
+          field: 'input.email',
+        });
+      }
+      if (error instanceof OptimisticLockError) throw new StaleVersion('stale version', { cause: error });
+      throw error;
+    }
+  }
+
+  /** The version as stored now, read outside this request's identity map. */
+  async currentVersion(id: string): Promise<number | undefined> {
+    const fresh = await this.em.fork().findOne(CustomerSchema, { id }, { fields: ['version'] });
+    return fresh?.version;
+  }
+}
