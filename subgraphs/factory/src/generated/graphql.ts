@@ -63,6 +63,27 @@ export type Gizmo = Product & {
   sku: Scalars['ID']['output'];
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * For a registered API client of `factory` (HTTP Basic auth, client name and secret).
+   * Resubmitting the same (orderNumber, lineId) returns the same receipt and creates nothing.
+   */
+  submitProductionRequest: ProductionReceipt;
+};
+
+
+export type MutationSubmitProductionRequestArgs = {
+  factory: Scalars['ID']['input'];
+  input: ProductionRequestInput;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 /** What every product shares; each kind adds attributes of its own. */
 export type Product = {
   attributes: Array<AttributeSpec>;
@@ -78,6 +99,15 @@ export type ProductKind =
   | 'GIZMO'
   | 'WIDGET';
 
+export type ProductionLineInput = {
+  /** Attribute overrides; defaults fill the rest. */
+  attributes?: InputMaybe<Scalars['JSON']['input']>;
+  lineId: Scalars['ID']['input'];
+  product: ProductKind;
+  quantity: Scalars['Int']['input'];
+};
+
+/** One product configuration of an order line, produced by one factory. Ids read `<factory>:<ObjectId>`. */
 export type ProductionOrder = {
   __typename?: 'ProductionOrder';
   /** Every attribute, defaults filled in. */
@@ -85,12 +115,45 @@ export type ProductionOrder = {
   completedAt?: Maybe<Scalars['DateTime']['output']>;
   factory: Factory;
   id: Scalars['ID']['output'];
+  /** The order line this production order serves. */
+  lineId: Scalars['ID']['output'];
   orderNumber: Scalars['String']['output'];
+  product: ProductKind;
+  /** The production line working on it, while IN_PRODUCTION. */
+  productionLine?: Maybe<Scalars['Int']['output']>;
+  /** Simulated seconds: baseSeconds × quantity × complexity. */
   productionSeconds: Scalars['Float']['output'];
   quantity: Scalars['Int']['output'];
   queuedAt: Scalars['DateTime']['output'];
   startedAt?: Maybe<Scalars['DateTime']['output']>;
   status: ProductionStatus;
+  /** The completion webhook to the order service, once completed. */
+  webhook?: Maybe<WebhookDelivery>;
+};
+
+export type ProductionOrderConnection = {
+  __typename?: 'ProductionOrderConnection';
+  edges: Array<ProductionOrderEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ProductionOrderEdge = {
+  __typename?: 'ProductionOrderEdge';
+  cursor: Scalars['String']['output'];
+  node: ProductionOrder;
+};
+
+export type ProductionReceipt = {
+  __typename?: 'ProductionReceipt';
+  factory: Factory;
+  orderNumber: Scalars['String']['output'];
+  productionOrders: Array<ProductionOrder>;
+};
+
+export type ProductionRequestInput = {
+  lines: Array<ProductionLineInput>;
+  orderNumber: Scalars['String']['input'];
 };
 
 export type ProductionStatus =
@@ -102,6 +165,10 @@ export type Query = {
   __typename?: 'Query';
   factories: Array<Factory>;
   factory?: Maybe<Factory>;
+  /** Completion webhooks given up on after WEBHOOK_MAX_ATTEMPTS: kept, never dropped. */
+  failedWebhookDeliveries: ProductionOrderConnection;
+  /** Newest first; filters combine. `factory` limits to one factory, else all this process runs. */
+  productionOrders: ProductionOrderConnection;
   products: Array<Product>;
 };
 
@@ -109,6 +176,39 @@ export type Query = {
 export type QueryFactoryArgs = {
   id: Scalars['ID']['input'];
 };
+
+
+export type QueryFailedWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  factory?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryProductionOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  factory?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderNumber?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<ProductionStatus>;
+  webhookState?: InputMaybe<WebhookState>;
+};
+
+/** Delivery of one completion webhook; the webhook-id stays the same across attempts. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Scalars['Int']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  lastError?: Maybe<Scalars['String']['output']>;
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  state: WebhookState;
+  webhookId: Scalars['ID']['output'];
+};
+
+export type WebhookState =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
 
 export type Widget = Product & {
   __typename?: 'Widget';
@@ -237,13 +337,22 @@ export type ResolversTypes = ResolversObject<{
   Gadget: ResolverTypeWrapper<Gadget>;
   Gizmo: ResolverTypeWrapper<Gizmo>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Product: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Product']>;
   ProductKind: ProductKind;
+  ProductionLineInput: ProductionLineInput;
   ProductionOrder: ResolverTypeWrapper<Omit<ProductionOrder, 'factory'> & { factory: ResolversTypes['Factory'] }>;
+  ProductionOrderConnection: ResolverTypeWrapper<Omit<ProductionOrderConnection, 'edges'> & { edges: Array<ResolversTypes['ProductionOrderEdge']> }>;
+  ProductionOrderEdge: ResolverTypeWrapper<Omit<ProductionOrderEdge, 'node'> & { node: ResolversTypes['ProductionOrder'] }>;
+  ProductionReceipt: ResolverTypeWrapper<Omit<ProductionReceipt, 'factory' | 'productionOrders'> & { factory: ResolversTypes['Factory'], productionOrders: Array<ResolversTypes['ProductionOrder']> }>;
+  ProductionRequestInput: ProductionRequestInput;
   ProductionStatus: ProductionStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDelivery>;
+  WebhookState: WebhookState;
   Widget: ResolverTypeWrapper<Widget>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -258,11 +367,19 @@ export type ResolversParentTypes = ResolversObject<{
   Gadget: Gadget;
   Gizmo: Gizmo;
   JSON: Scalars['JSON']['output'];
-  Product: ResolversInterfaceTypes<ResolversParentTypes>['Product'];
-  ProductionOrder: Omit<ProductionOrder, 'factory'> & { factory: ResolversParentTypes['Factory'] } | FederationReferenceTypes['ProductionOrder'];
-  Query: Record<PropertyKey, never>;
-  Widget: Widget;
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
+  Product: ResolversInterfaceTypes<ResolversParentTypes>['Product'];
+  ProductionLineInput: ProductionLineInput;
+  ProductionOrder: Omit<ProductionOrder, 'factory'> & { factory: ResolversParentTypes['Factory'] } | FederationReferenceTypes['ProductionOrder'];
+  ProductionOrderConnection: Omit<ProductionOrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductionOrderEdge']> };
+  ProductionOrderEdge: Omit<ProductionOrderEdge, 'node'> & { node: ResolversParentTypes['ProductionOrder'] };
+  ProductionReceipt: Omit<ProductionReceipt, 'factory' | 'productionOrders'> & { factory: ResolversParentTypes['Factory'], productionOrders: Array<ResolversParentTypes['ProductionOrder']> };
+  ProductionRequestInput: ProductionRequestInput;
+  Query: Record<PropertyKey, never>;
+  WebhookDelivery: WebhookDelivery;
+  Widget: Widget;
 }>;
 
 export type AttributeSpecResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AttributeSpec'] = ResolversParentTypes['AttributeSpec']> = ResolversObject<{
@@ -313,6 +430,15 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  submitProductionRequest?: Resolver<ResolversTypes['ProductionReceipt'], ParentType, ContextType, RequireFields<MutationSubmitProductionRequestArgs, 'factory' | 'input'>>;
+}>;
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
   __resolveType: TypeResolveFn<'Gadget' | 'Gizmo' | 'Widget', ParentType, ContextType>;
 }>;
@@ -323,18 +449,50 @@ export type ProductionOrderResolvers<ContextType = Context, ParentType extends R
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   factory?: Resolver<ResolversTypes['Factory'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lineId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   orderNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['ProductKind'], ParentType, ContextType>;
+  productionLine?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   productionSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   queuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductionStatus'], ParentType, ContextType>;
+  webhook?: Resolver<Maybe<ResolversTypes['WebhookDelivery']>, ParentType, ContextType>;
+}>;
+
+export type ProductionOrderConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductionOrderConnection'] = ResolversParentTypes['ProductionOrderConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ProductionOrderEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ProductionOrderEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductionOrderEdge'] = ResolversParentTypes['ProductionOrderEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ProductionOrder'], ParentType, ContextType>;
+}>;
+
+export type ProductionReceiptResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductionReceipt'] = ResolversParentTypes['ProductionReceipt']> = ResolversObject<{
+  factory?: Resolver<ResolversTypes['Factory'], ParentType, ContextType>;
+  orderNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  productionOrders?: Resolver<Array<ResolversTypes['ProductionOrder']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   factories?: Resolver<Array<ResolversTypes['Factory']>, ParentType, ContextType>;
   factory?: Resolver<Maybe<ResolversTypes['Factory']>, ParentType, ContextType, RequireFields<QueryFactoryArgs, 'id'>>;
+  failedWebhookDeliveries?: Resolver<ResolversTypes['ProductionOrderConnection'], ParentType, ContextType, RequireFields<QueryFailedWebhookDeliveriesArgs, 'first'>>;
+  productionOrders?: Resolver<ResolversTypes['ProductionOrderConnection'], ParentType, ContextType, RequireFields<QueryProductionOrdersArgs, 'first'>>;
   products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['WebhookState'], ParentType, ContextType>;
+  webhookId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type WidgetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Widget'] = ResolversParentTypes['Widget']> = ResolversObject<{
@@ -354,9 +512,15 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Gadget?: GadgetResolvers<ContextType>;
   Gizmo?: GizmoResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductionOrder?: ProductionOrderResolvers<ContextType>;
+  ProductionOrderConnection?: ProductionOrderConnectionResolvers<ContextType>;
+  ProductionOrderEdge?: ProductionOrderEdgeResolvers<ContextType>;
+  ProductionReceipt?: ProductionReceiptResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
   Widget?: WidgetResolvers<ContextType>;
 }>;
 
