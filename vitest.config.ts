@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Node loads graphql's CommonJS build (no "exports" map); so must tests, or schemas built by
+  // CommonJS packages (@apollo/subgraph, federation) fail `instanceof` checks in test-side code.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['{gateway,subgraphs,packages,scripts,test}/**/*.test.ts'],
     globalSetup: ['packages/kit/src/testing/global-setup.ts'],
