@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '#kit/errors.ts';
 import { parseInput } from '../validation/parse-input.ts';
 import type { Customer } from './customer.entity.ts';
 import { checkCursor } from './customer.cursor.ts';
-import type { CustomerRepository} from './customer.repository.ts';
+import type { CustomerRepository } from './customer.repository.ts';
 import { StaleVersion } from './customer.repository.ts';
 import {
   createCustomerInput,
