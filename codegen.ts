@@ -37,8 +37,23 @@ const config: CodegenConfig = {
   overwrite: true,
   generates: {
     ...subgraph('customers', { Customer: '../customer/customer.entity.ts#Customer as CustomerEntity' }),
-    ...subgraph('orders'),
-    ...subgraph('factory'),
+    ...subgraph('orders', {
+      Order: '../order/order.entity.ts#Order as OrderRecord',
+      OrderLine: '../order/order-line.entity.ts#OrderLine as OrderLineRecord',
+      OrderEvent: '../order/order-event.entity.ts#OrderEvent as OrderEventRecord',
+      RandomOrderSettings:
+        '../random-orders/random-order-settings.repository.ts#RandomOrderSettings as RandomOrderSettingsRecord',
+    }),
+    ...subgraph('factory', {
+      Factory: '../factory/factory-unit.ts#FactoryUnit',
+      ProductionOrder: '../production/production-order.ts#ProductionOrderDoc',
+      WebhookDelivery: '../production/production-order.ts#WebhookDelivery',
+      ProductionReceipt: '../production/production.resolvers.ts#ReceiptParent',
+      Widget: '#catalogue/products.ts#ProductSpec',
+      Gadget: '#catalogue/products.ts#ProductSpec',
+      Gizmo: '#catalogue/products.ts#ProductSpec',
+      AttributeSpec: '#catalogue/products.ts#AttributeSpec',
+    }),
   },
 };
 

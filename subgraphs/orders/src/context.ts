@@ -1,9 +1,24 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Identity } from '#kit/auth.ts';
+import type { CustomerLookup } from './customers/customer-lookup.ts';
+import type { OrderLoaders } from './order/order-loaders.ts';
+import type { OrderUpdates } from './subscriptions/order-notifications.ts';
+
+/** Services the resolvers call; built once per process. */
+export interface OrdersServices {
+  customers: CustomerLookup;
+  updates: OrderUpdates;
+  /** Tells the scheduling job an order is waiting, so it need not wait for its next poll. */
+  orderPlaced: () => void;
+}
 
 /** What every resolver of this subgraph receives. */
 export interface Context {
   identity?: Identity | undefined;
   /** A fork of the entity manager for this request. */
   em: EntityManager;
+  loaders: OrderLoaders;
+  services: OrdersServices;
+  /** The `Idempotency-Key` header of an HTTP request, if any. */
+  idempotencyKey?: string | undefined;
 }

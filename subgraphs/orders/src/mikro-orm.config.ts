@@ -3,18 +3,24 @@ import type { Logger } from '#kit/logger.ts';
 import { ormLogger } from '#kit/orm-logger.ts';
 import { Migrator } from '@mikro-orm/migrations';
 import { OrderSchema } from './order/order.entity.ts';
+import { OrderLineSchema } from './order/order-line.entity.ts';
+import { OrderEventSchema } from './order/order-event.entity.ts';
 import { Migration20261125000000 } from './migrations/Migration20261125000000.ts';
+import { Migration20261125010000 } from './migrations/Migration20261125010000.ts';
 
-/** The orders service's ORM: schema `customers`, migrations listed here (no file globbing). */
+/** The orders service's ORM: schema `orders`, migrations listed here (no file globbing). */
 export function ormConfig(clientUrl: string, logger?: Logger) {
   return defineConfig({
     clientUrl,
     schema: 'orders',
-    entities: [OrderSchema],
+    entities: [OrderSchema, OrderLineSchema, OrderEventSchema],
     extensions: [Migrator],
     migrations: {
       tableName: 'mikro_orm_migrations',
-      migrationsList: [{ name: 'Migration20261125000000', class: Migration20261125000000 }],
+      migrationsList: [
+        { name: 'Migration20261125000000', class: Migration20261125000000 },
+        { name: 'Migration20261125010000', class: Migration20261125010000 },
+      ],
     },
     ...(logger ? ormLogger(logger) : {}),
   });

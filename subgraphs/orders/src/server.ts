@@ -2,13 +2,23 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createTokenVerifier } from '#kit/auth.ts';
+import { createTokenVerifier, type Identity } from '#kit/auth.ts';
 import type { Logger } from '#kit/logger.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
-import type { OrdersConfig } from './config.ts';
-import type { Context } from './context.ts';
-import { orderResolvers } from './order/order.resolvers.ts';
 import { dateTimeScalar, jsonScalar } from '#kit/scalars.ts';
+import type { OrdersConfig } from './config.ts';
+import type { Context, OrdersServices } from './context.ts';
+import type { Resolvers } from './generated/graphql.ts';
+import { createOrderLoaders } from './order/order-loaders.ts';
+import { orderResolvers } from './order/order.resolvers.ts';
+import { randomOrdersResolvers } from './random-orders/random-orders.resolvers.ts';
+import { orderStatsResolvers } from './stats/order-stats.resolvers.ts';
+import { subscriptionResolvers } from './subscriptions/subscription.resolvers.ts';
+import { serveSubscriptions } from './subscriptions/websocket-server.ts';
+import {
+  mountProductionWebhook,
+  type ProductionWebhookOptions,
+} from './webhooks/production-webhook.route.ts';
 
 const typeDefs = parse(readFileSync(new URL('../../../schema/orders.graphql', import.meta.url), 'utf8'));
 
@@ -16,23 +26,72 @@ export interface OrdersDeps {
   config: OrdersConfig;
   orm: MikroORM;
   logger: Logger;
+  services: OrdersServices;
+  /** Test hook for the webhook (see ProductionWebhookOptions). */
+  afterWebhookRecord?: ProductionWebhookOptions['afterRecord'];
 }
 
-/** Builds the orders subgraph over ready dependencies; listens nowhere. */
-export function createServer({ config, orm, logger }: OrdersDeps) {
+/** Merges resolver maps type by type (Query and Mutation come from several domains). */
+function mergeResolvers(...maps: Resolvers[]): Resolvers {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map))
+      merged[type] = { ...merged[type], ...(fields as object) };
+  }
+  return merged as Resolvers;
+}
+
+/** Builds the orders subgraph (HTTP, webhook and subscriptions) over ready dependencies; listens nowhere. */
+export async function createServer({ config, orm, logger, services, afterWebhookRecord }: OrdersDeps) {
+  const resolvers = mergeResolvers(
+    orderResolvers,
+    randomOrdersResolvers,
+    orderStatsResolvers,
+    subscriptionResolvers,
+  );
   const schema = buildSubgraphSchema({
     typeDefs,
-    resolvers: { DateTime: dateTimeScalar, JSON: jsonScalar, ...orderResolvers } as never,
+    resolvers: { DateTime: dateTimeScalar, JSON: jsonScalar, ...resolvers } as never,
   });
-  return createSubgraphApp<Context>({
+  const verifyToken = createTokenVerifier(config);
+  const contextFor = (identity: Identity | undefined, idempotencyKey?: string): Context => {
+    const em = orm.em.fork();
+    return { identity, em, loaders: createOrderLoaders(em), services, idempotencyKey };
+  };
+  const app = await createSubgraphApp<Context>({
     name: 'orders',
     schema,
     logger,
-    verifyToken: createTokenVerifier(config),
-    context: ({ identity }) => ({ identity, em: orm.em.fork() }),
+    verifyToken,
+    context: ({ identity, req }) => contextFor(identity, req.get('idempotency-key') ?? undefined),
     ready: async () => {
       if (!(await orm.isConnected())) throw new Error('PostgreSQL is not connected');
     },
     exposeInternals: config.NODE_ENV === 'development',
+    routes: (express) =>
+      mountProductionWebhook(express, {
+        orm,
+        logger,
+        secret: config.WEBHOOK_SECRET,
+        afterRecord: afterWebhookRecord,
+      }),
   });
+  const subscriptions = serveSubscriptions({
+    httpServer: app.httpServer,
+    schema,
+    verifyToken,
+    logger,
+    // A subscription lives long: each event gets a fresh entity manager and fresh loaders, not cached ones.
+    context: (identity) => ({
+      identity,
+      services,
+      get em() {
+        return orm.em.fork();
+      },
+      get loaders() {
+        return createOrderLoaders(orm.em.fork());
+      },
+    }),
+  });
+  return { ...app, subscriptions };
 }

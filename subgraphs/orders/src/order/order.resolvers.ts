@@ -1,44 +1,62 @@
 import { requireRole } from '#kit/auth.ts';
 import type { Resolvers } from '../generated/graphql.ts';
-import { OrderSchema } from './order.entity.ts';
+import { findOrdersPage } from './order-queries.ts';
+import { placeOrder } from './place-order.ts';
+import type { Order } from './order.entity.ts';
 
-const asConnection = <T extends { number: string }>(rows: T[], totalCount: number) => ({
-  edges: rows.map((node) => ({ cursor: node.number, node })),
-  pageInfo: { hasNextPage: rows.length < totalCount, endCursor: rows.at(-1)?.number ?? null },
-  totalCount,
-});
+const toDate = (value: Date | string | null | undefined) => (value ? new Date(value) : null);
 
+/** Order, OrderLine and Customer.orders: thin resolvers over the order services. */
 export const orderResolvers: Resolvers = {
   Query: {
-    order: async (_parent, { number }, { identity, em }) => {
+    order: async (_parent, { number }, { identity, loaders }) => {
       requireRole(identity, 'viewer');
-      return em.findOne(OrderSchema, { number }) as never;
+      return loaders.orderByNumber.load(number);
     },
-    orders: async (_parent, { status, customerId, first }, { identity, em }) => {
+    orders: async (_parent, args, { identity, em }) => {
       requireRole(identity, 'viewer');
-      const where = { ...(status ? { status } : {}), ...(customerId ? { customerId } : {}) };
-      const [rows, total] = await em.findAndCount(OrderSchema, where, {
-        orderBy: { id: 'desc' },
-        limit: first ?? 20,
+      const filter = {
+        status: args.status ?? null,
+        customerId: args.customerId ?? null,
+        placedAfter: toDate(args.placedAfter),
+        placedBefore: toDate(args.placedBefore),
+      };
+      return findOrdersPage(em, filter, args.first, args.after);
+    },
+  },
+  Mutation: {
+    placeOrder: async (_parent, { input }, { identity, em, services, idempotencyKey }) => {
+      requireRole(identity, 'operator');
+      const order = await placeOrder(em, services.customers, {
+        customerId: input.customerId,
+        lines: input.lines,
+        source: 'MANUAL',
+        clientRequestId: input.clientRequestId ?? idempotencyKey ?? null,
       });
-      return asConnection(rows, total) as never;
+      services.orderPlaced();
+      return order;
     },
   },
   Order: {
-    customer: (order) => ({ id: (order as unknown as { customerId: string }).customerId }) as never,
-    lines: () => [],
-    history: () => [],
+    __resolveReference: async (reference, { identity, loaders }) => {
+      requireRole(identity, 'viewer');
+      return loaders.orderByNumber.load((reference as { number: string }).number) as Promise<Order>;
+    },
+    customer: (order) => ({ __typename: 'Customer', id: order.customerId }) as never,
+    lines: (order, _args, { loaders }) => loaders.linesByOrderId.load(Number(order.id)),
+    history: (order, _args, { loaders }) => loaders.historyByOrderId.load(Number(order.id)),
+  },
+  OrderLine: {
+    productionOrder: (line) =>
+      (line.productionOrderId
+        ? { __typename: 'ProductionOrder', id: line.productionOrderId }
+        : null) as never,
   },
   Customer: {
     __resolveReference: (reference) => reference as never,
-    orders: async ({ id }, { first }, { identity, em }) => {
+    orders: async ({ id }, { first, after }, { identity, em }) => {
       requireRole(identity, 'viewer');
-      const [rows, total] = await em.findAndCount(
-        OrderSchema,
-        { customerId: id },
-        { orderBy: { id: 'desc' }, limit: first ?? 20 },
-      );
-      return asConnection(rows, total) as never;
+      return findOrdersPage(em, { customerId: id }, first, after) as never;
     },
   },
 };

@@ -1,0 +1,58 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { ValidationError } from '#kit/errors.ts';
+import { OrderSchema, type Order, type OrderStatus } from './order.entity.ts';
+
+export interface OrderFilter {
+  status?: OrderStatus | null;
+  customerId?: string | null;
+  placedAfter?: Date | null;
+  placedBefore?: Date | null;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+const encodeCursor = (id: number) => Buffer.from(`order:${id}`).toString('base64url');
+
+function decodeCursor(cursor: string): number {
+  const match = /^order:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new ValidationError('after', 'is not a cursor from this connection');
+  return Number(match[1]);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A Relay page of orders, newest first (by id, which follows placement). */
+export async function findOrdersPage(
+  em: EntityManager,
+  filter: OrderFilter,
+  first: number | null | undefined,
+  after: string | null | undefined,
+) {
+  const limit = first ?? 20;
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
+    throw new ValidationError('first', `must be from 0 to ${MAX_PAGE_SIZE}`);
+  }
+  if (filter.customerId && !UUID.test(filter.customerId))
+    throw new ValidationError('customerId', 'must be a UUID');
+  const where: FilterQuery<Order> = {};
+  if (filter.status) where.status = filter.status;
+  if (filter.customerId) where.customerId = filter.customerId;
+  if (filter.placedAfter || filter.placedBefore) {
+    where.placedAt = {
+      ...(filter.placedAfter ? { $gte: filter.placedAfter } : {}),
+      ...(filter.placedBefore ? { $lt: filter.placedBefore } : {}),
+    };
+  }
+  const totalCount = await em.count(OrderSchema, where);
+  const pageWhere: FilterQuery<Order> = after ? { ...where, id: { $lt: decodeCursor(after) } } : where;
+  const rows = await em.find(OrderSchema, pageWhere, { orderBy: { id: 'desc' }, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  return {
+    edges: page.map((node) => ({ cursor: encodeCursor(Number(node.id)), node })),
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      endCursor: page.length ? encodeCursor(Number(page.at(-1)!.id)) : null,
+    },
+    totalCount,
+  };
+}

@@ -1,0 +1,74 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ValidationError } from '#kit/errors.ts';
+import type { CustomerLookup } from '../customers/customer-lookup.ts';
+import { draftLines, type OrderLineInput } from './order-draft.ts';
+import { OrderLineSchema } from './order-line.entity.ts';
+import { recordStatusChange } from './order-transitions.ts';
+import { OrderSchema, type Order, type OrderSource } from './order.entity.ts';
+
+export interface PlaceOrderCommand {
+  customerId: string;
+  lines: readonly OrderLineInput[];
+  source: OrderSource;
+  /** Idempotency-Key header or clientRequestId input. */
+  clientRequestId?: string | null;
+}
+
+const formatNumber = (value: number | string) => `ORD-${String(value).padStart(6, '0')}`;
+
+/**
+ * Verifies and stores an order as VERIFIED with its history event and outbox
+ * message in one transaction, due for scheduling at once. Invalid input
+ * throws before anything is written. A repeated clientRequestId returns the
+ * first order.
+ */
+export async function placeOrder(
+  em: EntityManager,
+  customers: CustomerLookup,
+  command: PlaceOrderCommand,
+): Promise<Order> {
+  const requestId = command.clientRequestId?.trim() || null;
+  if (requestId && requestId.length > 200)
+    throw new ValidationError('input.clientRequestId', 'must be at most 200 characters');
+  if (requestId) {
+    const existing = await em.fork().findOne(OrderSchema, { clientRequestId: requestId });
+    if (existing) return existing;
+  }
+  const lines = draftLines(command.lines);
+  const customer = await customers.getCustomer(command.customerId);
+  if (!customer) throw new ValidationError('input.customerId', `no customer has id ${command.customerId}`);
+  if (!customer.active)
+    throw new ValidationError('input.customerId', `customer ${command.customerId} is archived`);
+
+  try {
+    return await em.fork().transactional(async (tx) => {
+      const [row] = await tx.execute<{ value: string }[]>(
+        `select nextval('"orders"."order_number_seq"') as value`,
+      );
+      const order = tx.create(OrderSchema, {
+        number: formatNumber(row!.value),
+        clientRequestId: requestId,
+        customerId: customer.id,
+        customerName: customer.name,
+        customerEmail: customer.email,
+        status: 'VERIFIED',
+        source: command.source,
+        placedAt: new Date(),
+        scheduleAttempts: 0,
+        nextScheduleAt: new Date(),
+      });
+      await tx.flush();
+      for (const line of lines) tx.create(OrderLineSchema, { ...line, orderId: order.id, status: 'PENDING' });
+      await recordStatusChange(tx, order, 'VERIFIED', null, 'customer and lines verified');
+      return order;
+    });
+  } catch (error) {
+    // Two placements with the same key raced: the loser answers with the winner's order.
+    if (requestId && error instanceof UniqueConstraintViolationException) {
+      const existing = await em.fork().findOne(OrderSchema, { clientRequestId: requestId });
+      if (existing) return existing;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  ORDER_STATUS_CHANGED,
+  type OrderStatusChangedPayload,
+  type OutboxMessage,
+} from './outbox-message.ts';
+
+/** Writes a message in the caller's transaction, beside the change it announces. */
+export async function appendOutboxMessage(
+  tx: EntityManager,
+  payload: OrderStatusChangedPayload,
+): Promise<void> {
+  await tx.execute(
+    'insert into "orders"."outbox_message" ("topic", "key", "payload", "created_at") values (?, ?, ?, ?)',
+    [ORDER_STATUS_CHANGED, payload.orderNumber, JSON.stringify(payload), new Date()],
+  );
+}
+
+interface OutboxRow {
+  id: string | number;
+  topic: typeof ORDER_STATUS_CHANGED;
+  key: string;
+  payload: OrderStatusChangedPayload | string;
+  created_at: Date | string;
+}
+
+/** The oldest messages `sink` has not acknowledged, in id order. */
+export async function undeliveredMessages(
+  tx: EntityManager,
+  sink: string,
+  limit: number,
+): Promise<OutboxMessage[]> {
+  const rows = await tx.execute<OutboxRow[]>(
+    `select m.* from "orders"."outbox_message" m
+      where not exists (select 1 from "orders"."outbox_delivery" d where d.sink = ? and d.message_id = m.id)
+      order by m.id limit ?`,
+    [sink, limit],
+  );
+  return rows.map((row) => ({
+    id: String(row.id),
+    topic: row.topic,
+    key: row.key,
+    payload:
+      typeof row.payload === 'string' ? (JSON.parse(row.payload) as OrderStatusChangedPayload) : row.payload,
+    createdAt: new Date(row.created_at),
+  }));
+}
+
+export async function markDelivered(
+  tx: EntityManager,
+  sink: string,
+  messages: readonly OutboxMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  await tx.execute(
+    `insert into "orders"."outbox_delivery" ("sink", "message_id", "delivered_at")
+      select ?, unnest(?::bigint[]), now() on conflict do nothing`,
+    [sink, messages.map((message) => message.id)],
+  );
+}
+
+/**
+ * A transaction-scoped advisory lock per sink: only one process delivers to a
+ * sink at a time, so messages reach it in id order.
+ */
+export async function tryLockSink(tx: EntityManager, sink: string): Promise<boolean> {
+  const [row] = await tx.execute<{ locked: boolean }[]>(
+    'select pg_try_advisory_xact_lock(hashtext(?)) as locked',
+    [`orders-outbox:${sink}`],
+  );
+  return row?.locked === true;
+}

@@ -1,0 +1,62 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ValidationError } from '#kit/errors.ts';
+import { ORDER_STATUSES, type OrderStatus } from '../order/order.entity.ts';
+import { PRODUCT_KINDS, type ProductKind } from '#catalogue/products.ts';
+
+export interface OrderStats {
+  since: Date;
+  until: Date;
+  byStatus: { status: OrderStatus; count: number }[];
+  leadTimes: {
+    product: ProductKind;
+    completedOrders: number;
+    meanSeconds: number | null;
+    p95Seconds: number | null;
+  }[];
+}
+
+const DAY_MS = 24 * 3_600_000;
+
+/** Counts by status of orders placed in the window; lead times of orders completed in it, per product. */
+export async function orderStats(
+  em: EntityManager,
+  since?: Date | null,
+  until?: Date | null,
+): Promise<OrderStats> {
+  const end = until ?? new Date();
+  const start = since ?? new Date(end.getTime() - DAY_MS);
+  if (start >= end) throw new ValidationError('since', 'must be before until');
+  const counts = await em.execute<{ status: OrderStatus; count: string }[]>(
+    `select "status", count(*) as "count" from "orders"."order"
+      where "placed_at" >= ? and "placed_at" < ? group by "status"`,
+    [start, end],
+  );
+  const leads = await em.execute<
+    { product: ProductKind; n: string; mean: number | null; p95: number | null }[]
+  >(
+    `with lead as (
+        select distinct o."id", l."product", extract(epoch from (o."completed_at" - o."placed_at")) as "seconds"
+          from "orders"."order" o join "orders"."order_line" l on l."order_id" = o."id"
+          where o."status" = 'COMPLETE' and o."completed_at" >= ? and o."completed_at" < ?)
+      select "product", count(*) as "n", avg("seconds")::float8 as "mean",
+        percentile_cont(0.95) within group (order by "seconds")::float8 as "p95"
+      from lead group by "product"`,
+    [start, end],
+  );
+  const countOf = new Map(counts.map((row) => [row.status, Number(row.count)]));
+  const leadOf = new Map(leads.map((row) => [row.product, row]));
+  return {
+    since: start,
+    until: end,
+    byStatus: ORDER_STATUSES.map((status) => ({ status, count: countOf.get(status) ?? 0 })),
+    leadTimes: PRODUCT_KINDS.map((product) => {
+      const row = leadOf.get(product);
+      return {
+        product,
+        completedOrders: row ? Number(row.n) : 0,
+        meanSeconds: row?.mean ?? null,
+        p95Seconds: row?.p95 ?? null,
+      };
+    }),
+  };
+}

@@ -1,0 +1,48 @@
+import { createPostgresDatabase } from '#kit/testing/databases.ts';
+import { freePort } from '#kit/ferretdb.ts';
+import { baseEnv, startCustomers, type Env } from '../../../../test/support/stack.ts';
+import { startOrdersService, type OrdersOptions } from '../../src/app.ts';
+import { loadOrdersConfig } from '../../src/config.ts';
+
+/** Settings of an orders process in tests: fast polls and retries, no random orders. */
+export const ordersTestEnv = (): Env => ({
+  ...baseEnv(),
+  JOB_POLL_MS: '50',
+  RETRY_BASE_MS: '50',
+  RETRY_MAX_MS: '500',
+  RANDOM_ORDERS_EVERY: 'off',
+  WEBHOOK_SECRET: 'orders-test-webhook-secret',
+});
+
+export const startOrdersProcess = (env: Env, options: OrdersOptions = {}) =>
+  startOrdersService(loadOrdersConfig({ ...ordersTestEnv(), ...env }), options);
+
+/**
+ * Customers and orders over a fresh database; FACTORY_URL points at a port
+ * where nothing listens unless the test starts a factory there.
+ */
+export async function startOrdersWithCustomers(env: Env = {}) {
+  const databaseUrl = await createPostgresDatabase('orders');
+  const factoryPort = await freePort();
+  const customers = await startCustomers({ DATABASE_URL: databaseUrl });
+  const shared = {
+    DATABASE_URL: databaseUrl,
+    CUSTOMERS_URL: `${customers.http.url}/graphql`,
+    FACTORY_URL: `http://127.0.0.1:${factoryPort}/graphql`,
+    ...env,
+  };
+  const orders = await startOrdersProcess(shared);
+  return {
+    customers,
+    orders,
+    databaseUrl,
+    factoryPort,
+    shared,
+    customersUrl: `${customers.http.url}/graphql`,
+    ordersUrl: `${orders.http.url}/graphql`,
+    close: async () => {
+      await orders.close();
+      await customers.close();
+    },
+  };
+}
