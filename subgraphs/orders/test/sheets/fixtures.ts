@@ -118,3 +118,30 @@ export function rowsOf(standIn: SheetsStandIn, tab: string, spreadsheetId = 'she
   const rows = standIn.spreadsheet(spreadsheetId)?.sheet(tab)?.rows ?? [];
   return rows.filter((row) => row[0] !== 'row_id');
 }
+
+/** What the outbox dispatcher does: deliver the batch again (after a pause) until the sink accepts it. */
+export async function deliverUntilAccepted(
+  sink: { deliver(messages: readonly OutboxMessage[]): Promise<void> },
+  batch: readonly OutboxMessage[],
+  clock: Clock,
+  onFailure: () => void = () => undefined,
+) {
+  for (;;) {
+    try {
+      return await sink.deliver(batch);
+    } catch {
+      onFailure();
+      await clock.sleep(5_000);
+    }
+  }
+}
+
+const WRITES = new Set(['values.append', 'batchUpdate']);
+
+/** The most requests of one quota group (writes or reads) seen in any 60-second window. */
+export function peakPerMinute(standIn: SheetsStandIn, group: 'writes' | 'reads') {
+  const times = standIn.log
+    .filter((entry) => entry.kind !== 'token' && WRITES.has(entry.kind) === (group === 'writes'))
+    .map((entry) => entry.at);
+  return Math.max(0, ...times.map((start) => times.filter((t) => t >= start && t < start + 60_000).length));
+}

@@ -34,7 +34,8 @@ function splitSheet(range: string): { sheet?: string; cells?: string } {
 /** Parses `Sheet!A1:B2`, `'My sheet'!A:A`, `Sheet!1:1`, `Sheet` the way the Sheets API accepts them. */
 export function parseA1(range: string, titles: string[]): A1Range {
   const fail = () => invalid(`Unable to parse range: ${range}`);
-  let { sheet, cells } = splitSheet(range);
+  const { cells } = splitSheet(range);
+  let { sheet } = splitSheet(range);
   if (sheet === undefined) {
     if (titles.includes(range)) return { sheet: range, startRow: 0, startColumn: 0 };
     sheet = titles[0];
