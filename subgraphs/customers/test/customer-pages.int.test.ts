@@ -81,7 +81,7 @@ describe('customers subgraph: search, filter and cursor pages', () => {
     try {
       for (;;) {
         // Each page is read while matching customers are being created, before and after it.
-        const [page] = await Promise.all([
+        const [page]: [Page['customers'], ...unknown[]] = await Promise.all([
           list({ search: tag, first: 5, after }),
           ...[0, 1].map(() => customers.create(customerInput({ name: `Pager ${tag} late ${inserted++}` }))),
           ...[0, 1].map(() => insertEarly(inserted++)),
