@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
+import type { OrdersService } from '../src/app.ts';
+import {
+  collect,
+  createCustomer,
+  eventually,
+  placeOrder,
+  subscriptionClient,
+} from './support/orders-fixtures.ts';
+import { startOrdersProcess, startOrdersWithCustomers } from './support/orders-stack.ts';
+
+type Stack = Awaited<ReturnType<typeof startOrdersWithCustomers>>;
+type Update = {
+  orderUpdated: { number: string; status: string; source: string; lines: { product: string }[] };
+};
+
+const ALL = 'subscription { orderUpdated { number status source lines { product } } }';
+
+describe('orderUpdated across two order-service processes', () => {
+  let stack: Stack;
+  let second: OrdersService;
+  let customerId: string;
+  beforeAll(async () => {
+    stack = await startOrdersWithCustomers();
+    // A second process on the same database: it shares nothing with the first but PostgreSQL.
+    second = await startOrdersProcess(stack.shared);
+    customerId = await createCustomer(stack.customersUrl);
+  });
+  afterAll(async () => {
+    await second?.close();
+    await stack?.close();
+  });
+
+  it('shows a subscriber on either process the changes made through the other', async () => {
+    const onFirst = subscriptionClient(stack.ordersUrl);
+    const onSecond = subscriptionClient(`${second.http.url}/graphql`);
+    const first = collect<Update>(onFirst, ALL);
+    const other = collect<Update>(onSecond, ALL);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // both subscriptions registered
+
+    const viaFirst = await placeOrder(stack.ordersUrl, {
+      customerId,
+      lines: [{ product: 'GIZMO', quantity: 1 }],
+    });
+    const viaSecond = await placeOrder(`${second.http.url}/graphql`, {
+      customerId,
+      lines: [{ product: 'WIDGET', quantity: 2 }],
+    });
+    const numbers = [viaFirst.data!.placeOrder.number, viaSecond.data!.placeOrder.number];
+
+    for (const seen of [first, other]) {
+      await eventually(() => (seen.events.length >= 2 ? true : undefined));
+      expect(seen.errors).toEqual([]);
+      expect(seen.events.map((event) => event.orderUpdated.number)).toEqual(numbers);
+      expect(seen.events.map((event) => event.orderUpdated.status)).toEqual(['VERIFIED', 'VERIFIED']);
+      expect(seen.events[0]!.orderUpdated.lines).toEqual([{ product: 'GIZMO' }]);
+    }
+    first.stop();
+    other.stop();
+    await Promise.all([onFirst.dispose(), onSecond.dispose()]);
+  });
+
+  it('refuses a subscriber without a valid token', async () => {
+    const client = createClient({
+      url: stack.ordersUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: 'Bearer nonsense' },
+      retryAttempts: 0,
+    });
+    const closed = await new Promise<number>((resolve) => {
+      client.on('closed', (event) => resolve((event as { code: number }).code));
+      client.subscribe({ query: ALL }, { next: () => {}, error: () => {}, complete: () => {} });
+    });
+    expect(closed).toBe(4403);
+    await client.dispose();
+  });
+});
