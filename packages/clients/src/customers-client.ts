@@ -1,0 +1,136 @@
+import DataLoader from 'dataloader';
+import { signToken } from '#kit/auth.ts';
+
+/** What the order service needs to know about a customer. */
+export interface CustomerSummary {
+  id: string;
+  name: string;
+  email: string;
+  active: boolean;
+}
+
+export interface CustomerLookup {
+  /** Found customers by id; unknown ids are absent from the map. */
+  getCustomers(ids: readonly string[]): Promise<Map<string, CustomerSummary>>;
+  /** The customer, or null when no customer has this id. */
+  getCustomer(id: string): Promise<CustomerSummary | null>;
+  /** Ids of active customers, oldest first, at most `limit` (default 100). */
+  listActiveCustomerIds(limit?: number): Promise<string[]>;
+}
+
+const SERVICE_IDENTITY = { sub: 'service:orders', role: 'viewer' } as const;
+const TOKEN_LIFETIME_S = 300;
+// Renew a minute before expiry so a token never expires in flight.
+const TOKEN_RENEW_AFTER_MS = (TOKEN_LIFETIME_S - 60) * 1000;
+const REQUEST_TIMEOUT_MS = 5000;
+const MAX_BATCH = 100;
+const PAGE_SIZE = 100;
+
+const ENTITIES = `query CustomerLookup($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Customer { id name email active } }
+}`;
+const ACTIVE_IDS = `query ActiveCustomerIds($first: Int!, $after: String) {
+  customers(active: true, first: $first, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }
+}`;
+
+interface ActivePage {
+  customers: {
+    edges: { node: { id: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+/**
+ * The order service's view of the customers subgraph: its GraphQL (`url`, the
+ * subgraph's /graphql) with a service credential, concurrent lookups batched
+ * into one `_entities` query, and answers cached for `cacheTtlMs` (2 s).
+ * A failed call rejects (never a silent null), so callers can retry.
+ */
+export function createCustomersClient(options: {
+  url: string;
+  jwtSecret: string;
+  cacheTtlMs?: number;
+  fetch?: typeof fetch;
+}): CustomerLookup {
+  const { url, jwtSecret, cacheTtlMs = 2000 } = options;
+  const send = options.fetch ?? fetch;
+
+  let token: { value: Promise<string>; renewAt: number } | undefined;
+  const bearer = () => {
+    if (!token || Date.now() >= token.renewAt) {
+      token = {
+        value: signToken(jwtSecret, SERVICE_IDENTITY, TOKEN_LIFETIME_S + 's'),
+        renewAt: Date.now() + TOKEN_RENEW_AFTER_MS,
+      };
+    }
+    return token.value;
+  };
+
+  async function request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    const response = await send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await bearer()}` },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const body = (await response.json().catch(() => undefined)) as
+      { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] } | undefined;
+    const error = body?.errors?.[0];
+    if (!response.ok || error || !body?.data) {
+      const reason = error
+        ? `${error.extensions?.code ?? 'ERROR'}: ${error.message}`
+        : `HTTP ${response.status}`;
+      throw new Error(`Customers service lookup failed (${reason})`);
+    }
+    return body.data;
+  }
+
+  const loader = new DataLoader<string, CustomerSummary | null>(
+    async (ids) => {
+      const representations = ids.map((id) => ({ __typename: 'Customer', id }));
+      const data = await request<{ _entities: (CustomerSummary | null)[] }>(ENTITIES, { representations });
+      return data._entities.map((found) =>
+        found ? { id: found.id, name: found.name, email: found.email, active: found.active } : null,
+      );
+    },
+    // Batching only: the TTL cache below decides how long an answer stays.
+    { cache: false, maxBatchSize: MAX_BATCH },
+  );
+
+  const cache = new Map<string, { value: Promise<CustomerSummary | null>; expiresAt: number }>();
+  const getCustomer = (id: string): Promise<CustomerSummary | null> => {
+    const now = Date.now();
+    const hit = cache.get(id);
+    if (hit && hit.expiresAt > now) return hit.value;
+    if (cache.size > 10_000) for (const [key, entry] of cache) if (entry.expiresAt <= now) cache.delete(key);
+    const value = loader.load(id);
+    cache.set(id, { value, expiresAt: now + cacheTtlMs });
+    // A failure is not an answer: forget it so the next call asks again.
+    value.catch(() => {
+      if (cache.get(id)?.value === value) cache.delete(id);
+    });
+    return value;
+  };
+
+  return {
+    getCustomer,
+    async getCustomers(ids) {
+      const found = await Promise.all([...new Set(ids)].map(getCustomer));
+      return new Map(
+        found.filter((customer) => customer !== null).map((customer) => [customer.id, customer]),
+      );
+    },
+    async listActiveCustomerIds(limit = PAGE_SIZE) {
+      const ids: string[] = [];
+      let after: string | null = null;
+      while (ids.length < limit) {
+        const first = Math.min(PAGE_SIZE, limit - ids.length);
+        const page: ActivePage = await request<ActivePage>(ACTIVE_IDS, { first, after });
+        ids.push(...page.customers.edges.map((edge) => edge.node.id));
+        if (!page.customers.pageInfo.hasNextPage) break;
+        after = page.customers.pageInfo.endCursor;
+      }
+      return ids;
+    },
+  };
+}
