@@ -3,7 +3,7 @@ import { listen, type Listening } from '#kit/http.ts';
 import { createLogger, type Logger } from '#kit/logger.ts';
 import { ensurePostgresDatabase } from '#kit/postgres.ts';
 import type { OrdersConfig } from './config.ts';
-import { createCustomerLookup, type CustomerLookup } from './customers/customer-lookup.ts';
+import { createCustomersClient, type CustomerLookup } from '#clients/customers-client.ts';
 import { createFactoryClient } from './factory/factory-client.ts';
 import { startJobLoop, type JobLoop } from './jobs/job-loop.ts';
 import { randomOrdersPass } from './jobs/random-orders-job.ts';
@@ -47,7 +47,7 @@ export async function startOrdersService(
   await seedRandomOrderSettings(orm.em.fork(), config.RANDOM_ORDERS_EVERY);
 
   const customers =
-    options.customers ?? createCustomerLookup({ url: config.CUSTOMERS_URL, jwtSecret: config.JWT_SECRET });
+    options.customers ?? createCustomersClient({ url: config.CUSTOMERS_URL, jwtSecret: config.JWT_SECRET });
   const factories = createFactoryClient({
     url: config.FACTORY_URL,
     clientName: config.FACTORY_CLIENT_NAME,

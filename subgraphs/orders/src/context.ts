@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Identity } from '#kit/auth.ts';
-import type { CustomerLookup } from './customers/customer-lookup.ts';
+import type { CustomerLookup } from '#clients/customers-client.ts';
 import type { OrderLoaders } from './order/order-loaders.ts';
 import type { OrderUpdates } from './subscriptions/order-notifications.ts';
 

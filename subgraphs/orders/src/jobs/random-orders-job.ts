@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '#kit/logger.ts';
-import type { CustomerLookup } from '../customers/customer-lookup.ts';
+import type { CustomerLookup } from '#clients/customers-client.ts';
 import { placeOrder } from '../order/place-order.ts';
 import { claimDueRun } from '../random-orders/random-order-settings.repository.ts';
 import { randomLines } from '../random-orders/random-order.ts';

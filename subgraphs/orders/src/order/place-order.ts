@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ValidationError } from '#kit/errors.ts';
-import type { CustomerLookup } from '../customers/customer-lookup.ts';
+import type { CustomerLookup } from '#clients/customers-client.ts';
 import { draftLines, type OrderLineInput } from './order-draft.ts';
 import { OrderLineSchema } from './order-line.entity.ts';
 import { recordStatusChange } from './order-transitions.ts';
@@ -14,6 +14,8 @@ export interface PlaceOrderCommand {
   /** Idempotency-Key header or clientRequestId input. */
   clientRequestId?: string | null;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const formatNumber = (value: number | string) => `ORD-${String(value).padStart(6, '0')}`;
 
@@ -36,7 +38,7 @@ export async function placeOrder(
     if (existing) return existing;
   }
   const lines = draftLines(command.lines);
-  const customer = await customers.getCustomer(command.customerId);
+  const customer = UUID.test(command.customerId) ? await customers.getCustomer(command.customerId) : null;
   if (!customer) throw new ValidationError('input.customerId', `no customer has id ${command.customerId}`);
   if (!customer.active)
     throw new ValidationError('input.customerId', `customer ${command.customerId} is archived`);
