@@ -47,12 +47,12 @@ const config: CodegenConfig = {
     ...subgraph('factory', {
       Factory: '../factory/factory-unit.ts#FactoryUnit',
       ProductionOrder: '../production/production-order.ts#ProductionOrderDoc',
-      WebhookDelivery: '../production/production-order.ts#WebhookDelivery',
+      WebhookDelivery: '../production/production-order.ts#WebhookDelivery as WebhookDeliveryDoc',
       ProductionReceipt: '../production/production.resolvers.ts#ReceiptParent',
-      Widget: '#catalogue/products.ts#ProductSpec',
-      Gadget: '#catalogue/products.ts#ProductSpec',
-      Gizmo: '#catalogue/products.ts#ProductSpec',
-      AttributeSpec: '#catalogue/products.ts#AttributeSpec',
+      Widget: '../catalogue/product-spec.ts#ProductSpec',
+      Gadget: '../catalogue/product-spec.ts#ProductSpec',
+      Gizmo: '../catalogue/product-spec.ts#ProductSpec',
+      AttributeSpec: '../catalogue/product-spec.ts#AttributeSpec as AttributeSpecDoc',
     }),
   },
 };

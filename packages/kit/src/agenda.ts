@@ -1,4 +1,4 @@
-import { Agenda } from 'agenda';
+import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 
@@ -13,6 +13,8 @@ export interface AgendaOptions {
   maxConcurrency?: number;
   /** How long a worker may hold a job before another worker takes it over (worker presumed dead). */
   lockLifetimeMs?: number;
+  /** Run jobs saved by this process at once instead of at the next poll (default true). */
+  inProcessNotifications?: boolean;
 }
 
 /**
@@ -26,6 +28,9 @@ export function createAgenda(options: AgendaOptions): Agenda {
     processEvery: options.processEveryMs ?? 1000,
     maxConcurrency: options.maxConcurrency ?? 20,
     defaultLockLifetime: options.lockLifetimeMs ?? 60_000,
+    ...(options.inProcessNotifications === false
+      ? {}
+      : { notificationChannel: new InMemoryNotificationChannel() }),
   });
 }
 

@@ -27,6 +27,12 @@ export interface SubgraphAppOptions<Ctx> {
   ready: () => Promise<void>;
   exposeInternals: boolean;
   plugins?: ApolloServerPlugin<Ctx & object>[];
+  /**
+   * Who is calling. Default: the verified bearer token. A subgraph that also
+   * accepts its own credentials (factory API clients, HTTP Basic) may return
+   * undefined for those and check them in its resolvers.
+   */
+  authenticate?: (req: Request, verifyBearer: () => Promise<Identity>) => Promise<Identity | undefined>;
   /** Extra routes (webhooks) mounted before /graphql. */
   routes?: (app: Express) => void;
 }
@@ -82,7 +88,10 @@ export async function createSubgraphApp<Ctx extends object>(
         let identity: Identity | undefined;
         if (operationName !== HEALTH_CHECK_OPERATION) {
           try {
-            identity = await options.verifyToken(req.headers.authorization);
+            const verifyBearer = () => options.verifyToken(req.headers.authorization);
+            identity = options.authenticate
+              ? await options.authenticate(req, verifyBearer)
+              : await verifyBearer();
           } catch (error) {
             if (!(error instanceof DomainError)) throw error;
             throw new GraphQLError(error.message, {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { commonEnv, env, loadConfig } from '#kit/config.ts';
-import { FACTORY_IDS } from './factory/factories.ts';
+import { FACTORY_IDS, type FactoryId } from './factory/factories.ts';
+
+const lines = z.coerce.number().int().min(1).max(100);
+const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 export const factoryConfigSchema = z.object({
   ...commonEnv,
@@ -10,9 +13,45 @@ export const factoryConfigSchema = z.object({
   FACTORIES: env.list(FACTORY_IDS, FACTORY_IDS),
   /** Prefix of each factory's database name: `<prefix>widgets`, ... */
   FACTORY_DB_PREFIX: z.string().default('factory_floor_'),
+  /** Capacity of every factory; `PRODUCTION_LINES_WIDGETS` etc. override one factory. */
+  PRODUCTION_LINES: lines.default(2),
+  PRODUCTION_LINES_WIDGETS: lines.optional(),
+  PRODUCTION_LINES_GADGETS: lines.optional(),
+  PRODUCTION_LINES_GIZMOS: lines.optional(),
+  /** `name:secret` registered as an API client of every factory at start-up; `off` to skip. */
+  FACTORY_BOOTSTRAP_CLIENT: z
+    .string()
+    .default('orders:factory-floor-local-orders-secret')
+    .refine(
+      (value) => value === 'off' || /^[^:\s]+:.{8,}$/.test(value),
+      'must be "name:secret" (secret ≥ 8 chars) or "off"',
+    ),
+  ORDERS_WEBHOOK_URL: env.url('http://127.0.0.1:4002/webhooks/production'),
+  WEBHOOK_SECRET: z.string().min(8).default('factory-floor-local-webhook-secret'),
+  /** Attempts before a completion webhook is kept as FAILED (still visible, never dropped). */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  /** First retry delay; doubles per attempt (with jitter) up to WEBHOOK_RETRY_MAX_MS. */
+  WEBHOOK_RETRY_BASE_MS: ms(1000),
+  WEBHOOK_RETRY_MAX_MS: ms(5 * 60_000),
+  WEBHOOK_TIMEOUT_MS: ms(5000),
+  /** Agenda polling interval: how late a job saved by another process may start. */
+  AGENDA_PROCESS_EVERY_MS: ms(1000),
+  /** How long a job may stay locked before another worker presumes its worker dead and re-runs it. */
+  AGENDA_LOCK_LIFETIME_MS: ms(30_000),
+  /** How often each factory repairs what a crash left behind (free lines, lost jobs, due webhooks). */
+  FACTORY_SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type FactoryConfig = z.infer<typeof factoryConfigSchema>;
 
 export const loadFactoryConfig = (source: Record<string, string | undefined> = process.env) =>
   loadConfig(factoryConfigSchema, source);
+
+export function productionLinesOf(config: FactoryConfig, id: FactoryId): number {
+  const override = {
+    widgets: config.PRODUCTION_LINES_WIDGETS,
+    gadgets: config.PRODUCTION_LINES_GADGETS,
+    gizmos: config.PRODUCTION_LINES_GIZMOS,
+  }[id];
+  return override ?? config.PRODUCTION_LINES;
+}

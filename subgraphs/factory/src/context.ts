@@ -1,10 +1,18 @@
+import type DataLoader from 'dataloader';
 import type { Identity } from '#kit/auth.ts';
 import type { FactoryId } from './factory/factories.ts';
 import type { FactoryUnit } from './factory/factory-unit.ts';
+import type { ProductionOrderDoc } from './production/production-order.ts';
 
 /** What every resolver of this subgraph receives. */
 export interface Context {
   identity?: Identity | undefined;
+  /** The raw Authorization header: production requests authenticate API clients from it. */
+  authorization: string | undefined;
   /** The factories this process runs. */
   factories: ReadonlyMap<FactoryId, FactoryUnit>;
+  /** Production orders by public id, batched: one query per factory per request. */
+  productionOrders: DataLoader<string, ProductionOrderDoc | null>;
+  /** Live counts per factory, computed once per request. */
+  counts: (unit: FactoryUnit) => Promise<{ queued: number; inProduction: number; completed: number }>;
 }

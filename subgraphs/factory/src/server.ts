@@ -5,11 +5,15 @@ import { createTokenVerifier } from '#kit/auth.ts';
 import type { Logger } from '#kit/logger.ts';
 import { dateTimeScalar, jsonScalar } from '#kit/scalars.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
+import { productResolvers } from './catalogue/product.resolvers.ts';
+import { parseBasicAuth } from './clients/client-auth.ts';
 import type { FactoryConfig } from './config.ts';
 import type { Context } from './context.ts';
 import type { FactoryId } from './factory/factories.ts';
 import type { FactoryUnit } from './factory/factory-unit.ts';
 import { factoryResolvers } from './factory/factory.resolvers.ts';
+import { createProductionOrderLoader } from './production/production-order.loader.ts';
+import { productionResolvers } from './production/production.resolvers.ts';
 
 const typeDefs = parse(readFileSync(new URL('../../../schema/factory.graphql', import.meta.url), 'utf8'));
 
@@ -19,18 +23,46 @@ export interface FactoryDeps {
   logger: Logger;
 }
 
+const merge = (...all: Record<string, object>[]) => {
+  const merged: Record<string, object> = {};
+  for (const resolvers of all) {
+    for (const [type, fields] of Object.entries(resolvers)) merged[type] = { ...merged[type], ...fields };
+  }
+  return merged;
+};
+
 /** Builds the factory subgraph over ready dependencies; listens nowhere. */
 export function createServer({ config, factories, logger }: FactoryDeps) {
   const schema = buildSubgraphSchema({
     typeDefs,
-    resolvers: { DateTime: dateTimeScalar, JSON: jsonScalar, ...factoryResolvers } as never,
+    resolvers: merge(
+      { DateTime: dateTimeScalar, JSON: jsonScalar },
+      factoryResolvers as never,
+      productResolvers as never,
+      productionResolvers as never,
+    ) as never,
   });
   return createSubgraphApp<Context>({
     name: 'factory',
     schema,
     logger,
     verifyToken: createTokenVerifier(config),
-    context: ({ identity }) => ({ identity, factories }),
+    // API clients (the order service) call straight in with HTTP Basic; the mutation checks them.
+    authenticate: async (req, verifyBearer) =>
+      parseBasicAuth(req.headers.authorization) ? undefined : verifyBearer(),
+    context: ({ identity, req }) => {
+      const counts = new Map<FactoryUnit, ReturnType<FactoryUnit['orders']['countByStatus']>>();
+      return {
+        identity,
+        authorization: req.headers.authorization,
+        factories,
+        productionOrders: createProductionOrderLoader(factories),
+        counts: (unit) => {
+          if (!counts.has(unit)) counts.set(unit, unit.orders.countByStatus());
+          return counts.get(unit)!;
+        },
+      };
+    },
     ready: async () => {
       for (const unit of factories.values()) await unit.db.command({ ping: 1 });
     },

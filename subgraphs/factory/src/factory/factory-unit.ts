@@ -1,26 +1,91 @@
+import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
+import { PRODUCT_OF_FACTORY, PRODUCTS, type ProductSpec } from '#catalogue/products.ts';
+import { createAgenda, drainAgenda } from '#kit/agenda.ts';
+import type { Logger } from '#kit/logger.ts';
+import { ApiClientRepository } from '../clients/api-client.repository.ts';
+import { productionLinesOf, type FactoryConfig } from '../config.ts';
+import { agendaScheduler, JOBS, registerJobs } from '../jobs/production-jobs.ts';
+import { ProductionLinesRepository } from '../production/production-lines.repository.ts';
+import { ProductionOrderRepository } from '../production/production-order.repository.ts';
+import { ProductionService } from '../production/production.service.ts';
+import { WebhookService } from '../webhooks/webhook.service.ts';
 import { FACTORY_NAMES, type FactoryId } from './factories.ts';
 
-export const PRODUCTION_ORDERS = 'production_orders';
-
-/** One factory: its own database (and, later, its own clients, lines and job queue). */
+/** One factory: its own database, API clients, production lines and job queue. */
 export interface FactoryUnit {
   id: FactoryId;
   name: string;
+  product: ProductSpec;
   db: Db;
   productionLines: number;
+  orders: ProductionOrderRepository;
+  clients: ApiClientRepository;
+  production: ProductionService;
+  agenda: Agenda;
+  startSoon: ReturnType<typeof agendaScheduler>['startSoon'];
+  /** Stops taking jobs and waits for running ones. */
+  stop(): Promise<void>;
 }
 
-export function createFactoryUnit(id: FactoryId, db: Db, productionLines = 2): FactoryUnit {
-  return { id, name: FACTORY_NAMES[id], db, productionLines };
-}
+/** Builds a factory over its database and starts its job queue (after repairing what a crash left). */
+export async function startFactoryUnit(
+  id: FactoryId,
+  db: Db,
+  config: FactoryConfig,
+  logger: Logger,
+): Promise<FactoryUnit> {
+  const log = logger.child({ factory: id });
+  const productionLines = productionLinesOf(config, id);
+  const orders = new ProductionOrderRepository(db);
+  const lines = new ProductionLinesRepository(db, productionLines);
+  const clients = new ApiClientRepository(db);
+  await Promise.all([orders.ensureIndexes(), lines.ensureLines()]);
 
-/** Live counts of a factory's production orders by status. */
-export async function countByStatus(unit: FactoryUnit) {
-  const rows = await unit.db
-    .collection(PRODUCTION_ORDERS)
-    .aggregate<{ _id: string; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }])
-    .toArray();
-  const count = (status: string) => rows.find((row) => row._id === status)?.count ?? 0;
-  return { queued: count('QUEUED'), inProduction: count('IN_PRODUCTION'), completed: count('COMPLETED') };
+  const agenda = createAgenda({
+    db,
+    name: `factory-${id}-${process.pid}`,
+    processEveryMs: config.AGENDA_PROCESS_EVERY_MS,
+    lockLifetimeMs: config.AGENDA_LOCK_LIFETIME_MS,
+  });
+  agenda.on('error', (error) => log.error({ err: error }, 'agenda error'));
+  agenda.on('fail', (error, job) => log.warn({ err: error, job: job.attrs.name }, 'job failed'));
+  const scheduler = agendaScheduler(agenda);
+  const production = new ProductionService({
+    orders,
+    lines,
+    scheduler,
+    timeScale: config.SIM_TIME_SCALE,
+    logger: log,
+  });
+  const webhooks = new WebhookService(
+    orders,
+    {
+      url: config.ORDERS_WEBHOOK_URL,
+      secret: config.WEBHOOK_SECRET,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
+    },
+    log,
+  );
+  registerJobs(agenda, { production, webhooks, concurrency: Math.max(4, productionLines * 2) });
+  await agenda.start();
+  await agenda.every(config.FACTORY_SWEEP_EVERY_MS, JOBS.sweep, undefined, { skipImmediate: true });
+  await production.sweep();
+
+  return {
+    id,
+    name: FACTORY_NAMES[id],
+    product: PRODUCTS[PRODUCT_OF_FACTORY[id]],
+    db,
+    productionLines,
+    orders,
+    clients,
+    production,
+    agenda,
+    startSoon: scheduler.startSoon,
+    stop: () => drainAgenda(agenda),
+  };
 }

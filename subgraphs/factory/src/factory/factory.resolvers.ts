@@ -1,24 +1,23 @@
 import { requireRole } from '#kit/auth.ts';
 import type { Resolvers } from '../generated/graphql.ts';
-import { countByStatus, type FactoryUnit } from './factory-unit.ts';
-
-const shape = async (unit: FactoryUnit) => ({
-  id: unit.id,
-  name: unit.name,
-  productionLines: unit.productionLines,
-  ...(await countByStatus(unit)),
-});
 
 export const factoryResolvers: Resolvers = {
   Query: {
-    factories: async (_parent, _args, { identity, factories }) => {
+    factories: (_parent, _args, { identity, factories }) => {
       requireRole(identity, 'viewer');
-      return Promise.all([...factories.values()].map(shape)) as never;
+      return [...factories.values()];
     },
-    factory: async (_parent, { id }, { identity, factories }) => {
+    factory: (_parent, { id }, { identity, factories }) => {
       requireRole(identity, 'viewer');
-      const unit = factories.get(id as never);
-      return (unit ? await shape(unit) : null) as never;
+      return factories.get(id as never) ?? null;
     },
+  },
+  Factory: {
+    // Only factories this process runs can answer; others resolve to null.
+    __resolveReference: (reference, { factories }) => factories.get(String(reference.id) as never) ?? null,
+    product: (unit) => unit.product,
+    queued: async (unit, _args, { counts }) => (await counts(unit)).queued,
+    inProduction: async (unit, _args, { counts }) => (await counts(unit)).inProduction,
+    completed: async (unit, _args, { counts }) => (await counts(unit)).completed,
   },
 };

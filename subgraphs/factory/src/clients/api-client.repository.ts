@@ -1,0 +1,33 @@
+import type { Collection, Db } from 'mongodb';
+import { hashSecret, verifySecret } from './secret-hash.ts';
+
+/** A service allowed to submit production requests to one factory. */
+export interface ApiClientDoc {
+  _id: string;
+  secretHash: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export class ApiClientRepository {
+  readonly collection: Collection<ApiClientDoc>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<ApiClientDoc>('api_clients');
+  }
+
+  /** Creates the client, or gives it a new secret. */
+  async register(name: string, secret: string, now = new Date()): Promise<void> {
+    await this.collection.updateOne(
+      { _id: name },
+      { $set: { secretHash: await hashSecret(secret), updatedAt: now }, $setOnInsert: { createdAt: now } },
+      { upsert: true },
+    );
+  }
+
+  /** True only for a client of this factory presenting its current secret. */
+  async verify(name: string, secret: string): Promise<boolean> {
+    const client = await this.collection.findOne({ _id: name });
+    return client ? verifySecret(secret, client.secretHash) : false;
+  }
+}

@@ -1,0 +1,95 @@
+import { MongoServerError, type Collection, type Db, type Filter, type ObjectId } from 'mongodb';
+import type { ProductionOrderDoc, ProductionStatus, WebhookState } from './production-order.ts';
+
+export const PRODUCTION_ORDERS = 'production_orders';
+
+export interface ProductionOrderFilter {
+  status?: ProductionStatus | null | undefined;
+  orderNumber?: string | null | undefined;
+  webhookState?: WebhookState | null | undefined;
+}
+
+export const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === 11000;
+
+/** The only code that reads and writes a factory's `production_orders`. */
+export class ProductionOrderRepository {
+  readonly collection: Collection<ProductionOrderDoc>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<ProductionOrderDoc>(PRODUCTION_ORDERS);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // The pair is the idempotency key of a production request line.
+    await this.collection.createIndex({ orderNumber: 1, lineId: 1 }, { unique: true });
+    await this.collection.createIndex({ status: 1, queuedAt: 1 });
+    await this.collection.createIndex({ 'webhook.state': 1, 'webhook.nextAttemptAt': 1 });
+  }
+
+  /** Inserts, or returns the existing document for the same (orderNumber, lineId). */
+  async insertOnce(doc: ProductionOrderDoc): Promise<{ doc: ProductionOrderDoc; created: boolean }> {
+    try {
+      await this.collection.insertOne(doc);
+      return { doc, created: true };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const existing = await this.collection.findOne({ orderNumber: doc.orderNumber, lineId: doc.lineId });
+      if (!existing) throw error;
+      return { doc: existing, created: false };
+    }
+  }
+
+  findByKeys(orderNumber: string, lineIds: string[]) {
+    return this.collection.find({ orderNumber, lineId: { $in: lineIds } }).toArray();
+  }
+
+  findById(id: ObjectId) {
+    return this.collection.findOne({ _id: id });
+  }
+
+  findByIds(ids: ObjectId[]) {
+    return this.collection.find({ _id: { $in: ids } }).toArray();
+  }
+
+  oldestQueued() {
+    return this.collection.find({ status: 'QUEUED' }).sort({ queuedAt: 1, _id: 1 }).limit(1).next();
+  }
+
+  /** IN_PRODUCTION orders that should have completed by `before` (their completion job may be lost). */
+  overdue(before: Date) {
+    return this.collection.find({ status: 'IN_PRODUCTION', dueAt: { $lte: before } }).toArray();
+  }
+
+  /** PENDING webhooks whose next attempt (or attempt lease) is due. */
+  dueWebhooks(now: Date) {
+    return this.collection
+      .find({ 'webhook.state': 'PENDING', 'webhook.nextAttemptAt': { $lte: now } })
+      .toArray();
+  }
+
+  /** Newest first, after the cursor (an ObjectId: ids grow with insertion). */
+  async page(filter: ProductionOrderFilter, first: number, after: ObjectId | null) {
+    const query: Filter<ProductionOrderDoc> = {};
+    if (filter.status) query.status = filter.status;
+    if (filter.orderNumber) query.orderNumber = filter.orderNumber;
+    if (filter.webhookState) query['webhook.state'] = filter.webhookState;
+    const totalCount = await this.collection.countDocuments(query);
+    const pageQuery = after ? { ...query, _id: { $lt: after } } : query;
+    const docs = await this.collection
+      .find(pageQuery)
+      .sort({ _id: -1 })
+      .limit(first + 1)
+      .toArray();
+    return { docs: docs.slice(0, first), hasNextPage: docs.length > first, totalCount };
+  }
+
+  async countByStatus() {
+    const rows = await this.collection
+      .aggregate<{ _id: ProductionStatus; count: number }>([
+        { $group: { _id: '$status', count: { $sum: 1 } } },
+      ])
+      .toArray();
+    const count = (status: ProductionStatus) => rows.find((row) => row._id === status)?.count ?? 0;
+    return { queued: count('QUEUED'), inProduction: count('IN_PRODUCTION'), completed: count('COMPLETED') };
+  }
+}

@@ -1,0 +1,106 @@
+import { isDeepStrictEqual } from 'node:util';
+import { ObjectId } from 'mongodb';
+import { PRODUCT_OF_FACTORY, type FactoryId, type ProductKind } from '#catalogue/products.ts';
+import { resolveAttributes, validateQuantity } from '#catalogue/attributes.ts';
+import { productionSeconds } from '#catalogue/production-time.ts';
+import { ConflictError, ValidationError } from '#kit/errors.ts';
+import type { ProductionOrderDoc } from './production-order.ts';
+import type { ProductionOrderRepository } from './production-order.repository.ts';
+
+export interface ProductionLineRequest {
+  lineId: string;
+  product: ProductKind;
+  quantity: number;
+  attributes?: unknown;
+}
+
+export interface ProductionRequest {
+  orderNumber: string;
+  lines: readonly ProductionLineRequest[];
+}
+
+const MAX_LINES = 100;
+
+/** Checks a whole request before anything is stored; throws ValidationError naming the field. */
+export function validateRequest(
+  factory: FactoryId,
+  request: ProductionRequest,
+  now: Date,
+): ProductionOrderDoc[] {
+  const orderNumber = request.orderNumber.trim();
+  if (!orderNumber || orderNumber.length > 64)
+    throw new ValidationError('orderNumber', 'must be 1 to 64 characters');
+  if (request.lines.length === 0) throw new ValidationError('lines', 'must list at least one line');
+  if (request.lines.length > MAX_LINES)
+    throw new ValidationError('lines', `must list at most ${MAX_LINES} lines`);
+  const seen = new Set<string>();
+  return request.lines.map((line, index) => {
+    const path = `lines.${index}`;
+    const lineId = line.lineId.trim();
+    if (!lineId || lineId.length > 64)
+      throw new ValidationError(`${path}.lineId`, 'must be 1 to 64 characters');
+    if (seen.has(lineId)) throw new ValidationError(`${path}.lineId`, `repeats line ${lineId}`);
+    seen.add(lineId);
+    const made = PRODUCT_OF_FACTORY[factory];
+    if (line.product !== made)
+      throw new ValidationError(`${path}.product`, `factory ${factory} makes ${made}, not ${line.product}`);
+    validateQuantity(line.quantity, path);
+    const attributes = resolveAttributes(line.product, line.attributes, path);
+    return {
+      _id: new ObjectId(),
+      factory,
+      orderNumber,
+      lineId,
+      product: line.product,
+      quantity: line.quantity,
+      attributes,
+      status: 'QUEUED',
+      productionSeconds: productionSeconds(line.product, line.quantity, attributes),
+      queuedAt: now,
+      startedAt: null,
+      dueAt: null,
+      completedAt: null,
+      productionLine: null,
+      webhook: null,
+    };
+  });
+}
+
+const sameConfiguration = (a: ProductionOrderDoc, b: ProductionOrderDoc) =>
+  a.product === b.product && a.quantity === b.quantity && isDeepStrictEqual(a.attributes, b.attributes);
+
+/**
+ * Stores one production order per line, idempotently on (orderNumber, lineId):
+ * a resubmission gets the stored orders back and creates nothing; the same
+ * key with a different configuration is a CONFLICT.
+ */
+export async function submitProductionRequest(
+  deps: { orders: ProductionOrderRepository; startSoon: (id: ObjectId) => Promise<void> },
+  factory: FactoryId,
+  request: ProductionRequest,
+  now = new Date(),
+): Promise<ProductionOrderDoc[]> {
+  const wanted = validateRequest(factory, request, now);
+  const existing = await deps.orders.findByKeys(
+    wanted[0]!.orderNumber,
+    wanted.map((doc) => doc.lineId),
+  );
+  wanted.forEach((doc, index) => {
+    const stored = existing.find((other) => other.lineId === doc.lineId);
+    if (stored && !sameConfiguration(stored, doc)) {
+      throw new ConflictError(
+        `Line ${doc.lineId} of ${doc.orderNumber} was already requested with another configuration`,
+        {
+          field: `lines.${index}`,
+        },
+      );
+    }
+  });
+  const stored: ProductionOrderDoc[] = [];
+  for (const doc of wanted) {
+    const { doc: saved, created } = await deps.orders.insertOnce(doc);
+    if (created) await deps.startSoon(saved._id);
+    stored.push(saved);
+  }
+  return stored;
+}

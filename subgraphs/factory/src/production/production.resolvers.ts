@@ -1,0 +1,73 @@
+import { requireRole } from '#kit/auth.ts';
+import { NotFoundError, ValidationError } from '#kit/errors.ts';
+import { authenticateClient } from '../clients/client-auth.ts';
+import type { Context } from '../context.ts';
+import type { FactoryUnit } from '../factory/factory-unit.ts';
+import type { Resolvers } from '../generated/graphql.ts';
+import { productionOrderId, type ProductionOrderDoc } from './production-order.ts';
+import { pageProductionOrders } from './production-order.page.ts';
+import { submitProductionRequest } from './production-request.service.ts';
+
+export interface ReceiptParent {
+  factory: FactoryUnit;
+  orderNumber: string;
+  productionOrders: ProductionOrderDoc[];
+}
+
+/** The factories a query covers: one by id, or every factory this process runs. */
+function unitsFor(context: Context, factory: string | null | undefined): FactoryUnit[] {
+  if (!factory) return [...context.factories.values()];
+  const unit = context.factories.get(factory as never);
+  if (!unit) throw new NotFoundError('Factory', factory);
+  return [unit];
+}
+
+export const productionResolvers: Resolvers = {
+  Query: {
+    productionOrders: (_parent, { factory, status, orderNumber, webhookState, first, after }, context) => {
+      requireRole(context.identity, 'viewer');
+      return pageProductionOrders(
+        unitsFor(context, factory),
+        { status, orderNumber, webhookState },
+        first ?? 20,
+        after,
+      );
+    },
+    failedWebhookDeliveries: (_parent, { factory, first, after }, context) => {
+      requireRole(context.identity, 'viewer');
+      return pageProductionOrders(unitsFor(context, factory), { webhookState: 'FAILED' }, first ?? 20, after);
+    },
+  },
+  Mutation: {
+    submitProductionRequest: async (_parent, { factory, input }, context) => {
+      const unit = context.factories.get(factory as never);
+      if (!unit) {
+        if (!['widgets', 'gadgets', 'gizmos'].includes(factory))
+          throw new ValidationError('factory', 'is not a factory');
+        throw new NotFoundError('Factory', factory);
+      }
+      await authenticateClient(context.authorization, unit.clients, unit.name);
+      const productionOrders = await submitProductionRequest(
+        { orders: unit.orders, startSoon: unit.startSoon },
+        unit.id,
+        {
+          orderNumber: input.orderNumber,
+          lines: input.lines.map((line) => ({ ...line, lineId: String(line.lineId) })),
+        },
+      );
+      return { factory: unit, orderNumber: productionOrders[0]!.orderNumber, productionOrders };
+    },
+  },
+  ProductionOrder: {
+    __resolveReference: async (reference, context) => {
+      requireRole(context.identity, 'viewer');
+      return context.productionOrders.load(String(reference.id));
+    },
+    id: (doc) => productionOrderId(doc),
+    factory: (doc, _args, context) => {
+      const unit = context.factories.get(doc.factory);
+      if (!unit) throw new NotFoundError('Factory', doc.factory);
+      return unit;
+    },
+  },
+};

@@ -1,0 +1,127 @@
+import type { ObjectId } from 'mongodb';
+import { scaledMs } from '#kit/sim-time.ts';
+import type { Logger } from '#kit/logger.ts';
+import { webhookIdFor } from './production-order.ts';
+import type { ProductionOrderRepository } from './production-order.repository.ts';
+import type { ProductionLinesRepository } from './production-lines.repository.ts';
+
+/** What production asks of the job queue (Agenda), so this file knows no Agenda. */
+export interface ProductionScheduler {
+  completeAt(id: ObjectId, at: Date): Promise<void>;
+  deliverAt(id: ObjectId, at: Date): Promise<void>;
+}
+
+/**
+ * Moves production orders QUEUED → IN_PRODUCTION → COMPLETED. Every step is
+ * a guarded single-document update and safe to repeat, because Agenda may run
+ * a job again after a crash.
+ */
+export class ProductionService {
+  private readonly orders: ProductionOrderRepository;
+  private readonly lines: ProductionLinesRepository;
+  private readonly scheduler: ProductionScheduler;
+  private readonly timeScale: number;
+  private readonly logger: Logger;
+  private dispatching: Promise<void> = Promise.resolve();
+
+  constructor(deps: {
+    orders: ProductionOrderRepository;
+    lines: ProductionLinesRepository;
+    scheduler: ProductionScheduler;
+    timeScale: number;
+    logger: Logger;
+  }) {
+    this.orders = deps.orders;
+    this.lines = deps.lines;
+    this.scheduler = deps.scheduler;
+    this.timeScale = deps.timeScale;
+    this.logger = deps.logger;
+  }
+
+  /** Starts the order on a free line; false when every line is busy (it stays QUEUED). */
+  async start(id: ObjectId): Promise<boolean> {
+    const order = await this.orders.findById(id);
+    if (!order) return true;
+    if (order.status === 'IN_PRODUCTION') {
+      await this.scheduler.completeAt(id, order.dueAt ?? new Date()); // a start that crashed before scheduling
+      return true;
+    }
+    if (order.status !== 'QUEUED') return true;
+    const now = new Date();
+    const line = await this.lines.claim(id, now);
+    if (line === null) return false;
+    const dueAt = new Date(now.getTime() + scaledMs(order.productionSeconds, this.timeScale));
+    const started = await this.orders.collection.findOneAndUpdate(
+      { _id: id, status: 'QUEUED' },
+      { $set: { status: 'IN_PRODUCTION', startedAt: now, dueAt, productionLine: line } },
+      { returnDocument: 'after' },
+    );
+    if (!started) {
+      await this.lines.release(id); // someone else started it first
+      return true;
+    }
+    await this.scheduler.completeAt(id, dueAt);
+    return true;
+  }
+
+  /** Completes once: the status change and the webhook it owes are one update. */
+  async complete(id: ObjectId): Promise<void> {
+    const now = new Date();
+    const done = await this.orders.collection.findOneAndUpdate(
+      { _id: id, status: 'IN_PRODUCTION' },
+      {
+        $set: {
+          status: 'COMPLETED',
+          completedAt: now,
+          productionLine: null,
+          webhook: {
+            webhookId: webhookIdFor({ _id: id }),
+            state: 'PENDING',
+            attempts: 0,
+            lastError: null,
+            nextAttemptAt: now,
+            deliveredAt: null,
+          },
+        },
+      },
+      { returnDocument: 'after' },
+    );
+    const order = done ?? (await this.orders.findById(id));
+    if (order?.status !== 'COMPLETED') return;
+    await this.lines.release(id);
+    if (order.webhook?.state === 'PENDING')
+      await this.scheduler.deliverAt(id, order.webhook.nextAttemptAt ?? now);
+    await this.dispatch();
+  }
+
+  /** Fills free lines with the oldest queued orders; one pass at a time in this process. */
+  dispatch(): Promise<void> {
+    const pass = this.dispatching.then(async () => {
+      for (;;) {
+        const next = await this.orders.oldestQueued();
+        if (!next || !(await this.start(next._id))) return;
+      }
+    });
+    // A failed pass must not poison the chain; the next dispatch or sweep tries again.
+    this.dispatching = pass.catch((error: unknown) => this.logger.error({ err: error }, 'dispatch failed'));
+    return pass;
+  }
+
+  /**
+   * Repairs what a crash can leave behind: lines held by orders not in
+   * production on them, overdue completions, webhooks whose attempt is due,
+   * queued orders with free lines.
+   */
+  async sweep(now = new Date()): Promise<void> {
+    for (const line of await this.lines.held()) {
+      const order = line.productionOrderId ? await this.orders.findById(line.productionOrderId) : null;
+      if (order?.status === 'QUEUED') await this.start(order._id);
+      else if (order?.status !== 'IN_PRODUCTION') await this.lines.release(line.productionOrderId!);
+    }
+    for (const order of await this.orders.overdue(new Date(now.getTime() - 1000))) {
+      await this.scheduler.completeAt(order._id, now);
+    }
+    for (const order of await this.orders.dueWebhooks(now)) await this.scheduler.deliverAt(order._id, now);
+    await this.dispatch();
+  }
+}

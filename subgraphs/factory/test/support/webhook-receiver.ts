@@ -1,0 +1,44 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedWebhook {
+  headers: IncomingHttpHeaders;
+  body: string;
+  status: number;
+  at: Date;
+}
+
+/**
+ * A real HTTP endpoint standing in for the order service's webhook route:
+ * it records every delivery and answers with `respond()` (200 by default).
+ */
+export async function startWebhookReceiver(port = 0) {
+  const received: ReceivedWebhook[] = [];
+  let respond: (body: string) => number = () => 200;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const status = respond(body);
+      received.push({ headers: req.headers, body, status, at: new Date() });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}/webhooks/production`,
+    port: bound,
+    received,
+    acknowledged: () => received.filter((hook) => hook.status >= 200 && hook.status < 300),
+    respondWith: (fn: (body: string) => number) => void (respond = fn),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
