@@ -52,9 +52,10 @@ export async function markDelivered(
   messages: readonly OutboxMessage[],
 ): Promise<void> {
   if (messages.length === 0) return;
+  // MikroORM expands an array parameter into a list, so `in (?)` (not `?::bigint[]`).
   await tx.execute(
     `insert into "orders"."outbox_delivery" ("sink", "message_id", "delivered_at")
-      select ?, unnest(?::bigint[]), now() on conflict do nothing`,
+      select ?, "id", now() from "orders"."outbox_message" where "id" in (?) on conflict do nothing`,
     [sink, messages.map((message) => message.id)],
   );
 }

@@ -1,0 +1,103 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '#kit/logger.ts';
+import { createPostgresDatabase } from '#kit/testing/databases.ts';
+import { ormConfig } from '../src/mikro-orm.config.ts';
+import { outboxPass } from '../src/outbox/outbox-dispatcher.ts';
+import type { OrderStatusChangedPayload, OutboxMessage, OutboxSink } from '../src/outbox/outbox-message.ts';
+import { appendOutboxMessage } from '../src/outbox/outbox.repository.ts';
+
+const logger = createLogger('orders-test', 'silent');
+
+const payload = (
+  orderNumber: string,
+  status: OrderStatusChangedPayload['status'],
+): OrderStatusChangedPayload => ({
+  orderNumber,
+  status,
+  previousStatus: null,
+  at: new Date().toISOString(),
+  source: 'MANUAL',
+  customer: { id: crypto.randomUUID(), name: 'Ada', email: 'ada@example.com' },
+  lines: [{ product: 'WIDGET', quantity: 1, attributes: { color: 'black' } }],
+  placedAt: new Date().toISOString(),
+  scheduledAt: null,
+  completedAt: null,
+});
+
+/** A sink that records what it is given and fails while `failuresLeft` > 0. */
+function recordingSink(name: string, failuresLeft = 0) {
+  const received: OutboxMessage[] = [];
+  const sink: OutboxSink & { received: OutboxMessage[]; calls: number } = {
+    name,
+    received,
+    calls: 0,
+    async deliver(messages) {
+      sink.calls++;
+      if (failuresLeft-- > 0) throw new Error(`${name} is down`);
+      received.push(...messages);
+    },
+  };
+  return sink;
+}
+
+describe('the outbox dispatcher', () => {
+  let orm: MikroORM;
+  beforeAll(async () => {
+    orm = await MikroORM.init(ormConfig(await createPostgresDatabase('outbox')));
+    await orm.migrator.up();
+  });
+  afterAll(async () => orm?.close());
+
+  it('delivers to every sink in id order, retries a failing sink with backoff, and marks what was delivered', async () => {
+    await orm.em.fork().transactional(async (tx) => {
+      for (const [number, status] of [
+        ['ORD-000001', 'VERIFIED'],
+        ['ORD-000002', 'VERIFIED'],
+        ['ORD-000001', 'SCHEDULED'],
+        ['ORD-000001', 'COMPLETE'],
+        ['ORD-000002', 'SCHEDULED'],
+      ] as const)
+        await appendOutboxMessage(tx, payload(number, status));
+    });
+    const steady = recordingSink('steady');
+    const flaky = recordingSink('flaky', 2);
+    const pass = outboxPass({
+      orm,
+      logger,
+      sinks: [steady, flaky],
+      retryBaseMs: 30,
+      retryMaxMs: 100,
+      batchSize: 3,
+    });
+
+    while (await pass()); // the steady sink drains in batches of 3 while the flaky one fails
+    expect(steady.received.map((message) => `${message.key}:${message.payload.status}`)).toEqual([
+      'ORD-000001:VERIFIED',
+      'ORD-000002:VERIFIED',
+      'ORD-000001:SCHEDULED',
+      'ORD-000001:COMPLETE',
+      'ORD-000002:SCHEDULED',
+    ]);
+    expect(flaky.received).toEqual([]);
+    const callsAfterFailure = flaky.calls;
+    await pass(); // still inside the backoff: not called again
+    expect(flaky.calls).toBe(callsAfterFailure);
+
+    const deadline = Date.now() + 5000;
+    while (flaky.received.length < 5 && Date.now() < deadline) {
+      await pass();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(flaky.received.map((message) => message.id)).toEqual(steady.received.map((message) => message.id));
+    expect(new Set(steady.received.map((message) => message.id)).size).toBe(5);
+
+    const [row] = await orm.em
+      .fork()
+      .execute<{ n: string }[]>('select count(*) as n from orders.outbox_delivery');
+    expect(Number(row!.n)).toBe(10);
+    const again = recordingSink('steady');
+    await outboxPass({ orm, logger, sinks: [again], retryBaseMs: 30, retryMaxMs: 100 })();
+    expect(again.received).toEqual([]); // a new process does not resend what was acknowledged
+  });
+});
