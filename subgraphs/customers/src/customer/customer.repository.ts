@@ -26,6 +26,17 @@ export class StaleVersion extends Error {}
 // LIKE treats % and _ as wildcards; a search for "a_b" means those characters.
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
+// On conflict with the lower(email) unique index; the `where` skips rows that would not change.
+const UPSERT_BY_EMAIL = `
+  insert into "customers"."customer" as c
+    ("id", "name", "email", "phone", "address", "active", "created_at", "updated_at", "version")
+  values (?, ?, ?, ?, ?::jsonb, true, now(), now(), 1)
+  on conflict (lower("email")) do update
+    set "name" = excluded."name", "phone" = excluded."phone", "address" = excluded."address",
+        "updated_at" = now(), "version" = c."version" + 1
+    where (c."name", c."phone", c."address") is distinct from (excluded."name", excluded."phone", excluded."address")
+  returning (xmax = 0) as "inserted"`;
+
 /** The only place customers meet SQL. One per request (it holds the request's entity manager). */
 export class CustomerRepository {
   readonly em: EntityManager;
@@ -72,6 +83,27 @@ export class CustomerRepository {
       if (error instanceof OptimisticLockError) throw new StaleVersion('stale version', { cause: error });
       throw error;
     }
+  }
+
+  /**
+   * Inserts each customer, or on an email already taken (any case) updates
+   * name, phone and address when they differ; `active` is left alone.
+   */
+  async upsertByEmail(rows: readonly CustomerData[]): Promise<('inserted' | 'updated' | 'unchanged')[]> {
+    const outcomes: ('inserted' | 'updated' | 'unchanged')[] = [];
+    for (const row of rows) {
+      const result = await this.em
+        .getConnection()
+        .execute<{ inserted: boolean }[]>(UPSERT_BY_EMAIL, [
+          crypto.randomUUID(),
+          row.name,
+          row.email,
+          row.phone,
+          row.address ? JSON.stringify(row.address) : null,
+        ]);
+      outcomes.push(result.length === 0 ? 'unchanged' : result[0]!.inserted ? 'inserted' : 'updated');
+    }
+    return outcomes;
   }
 
   /** The version as stored now, read outside this request's identity map. */
