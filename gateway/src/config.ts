@@ -23,7 +23,7 @@ export const gatewayConfigSchema = z.object({
   MAX_ALIASES: count(15),
   MAX_DIRECTIVES: count(20),
   MAX_TOKENS: count(2000),
-  MAX_COST: count(5000),
+  MAX_COST: count(1000),
   MAX_ROOT_FIELDS: count(10),
   MAX_BODY_SIZE: z.string().default('100kb'),
   CSRF_PREVENTION: flag(true),

@@ -87,7 +87,7 @@ describe('the subscription engine on two small real subgraphs', () => {
     expect(before.map((r) => (r.data as { ticks: { n: number } }).ticks.n)).toEqual([100, 101]);
     // The new upstream subscription starts again from the requested position.
     expect(
-      after.every((r) => (r.data as { ticks: { n: number } } | null)?.ticks.label.startsWith('label-')),
+      after.every((r) => (r.data as { ticks: { label: string } } | null)?.ticks.label.startsWith('label-')),
     ).toBe(true);
   });
 });
