@@ -102,6 +102,21 @@ describe('customers subgraph: create, read, update, archive', () => {
     expect(own.errors).toBeUndefined();
   });
 
+  it('lets exactly one of concurrent creates with the same email (any case) succeed', async () => {
+    const email = `race.${Date.now()}@example.com`;
+    const before = await customers.count();
+    const results = await Promise.all(
+      [email, email.toUpperCase(), ` ${email}`, email].map((variant) =>
+        customers.create(customerInput({ email: variant })),
+      ),
+    );
+    expect(results.filter((result) => !result.errors)).toHaveLength(1);
+    for (const loser of results.filter((result) => result.errors)) {
+      expect(firstError(loser)).toEqual({ code: 'CONFLICT', field: 'input.email' });
+    }
+    expect(await customers.count()).toBe(before + 1);
+  });
+
   it('archives with deleteCustomer, keeps the customer readable, and archiving twice is harmless', async () => {
     const { id } = (await customers.create(customerInput())).data!.createCustomer;
     const archived = await customers.archive(id);
