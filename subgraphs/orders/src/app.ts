@@ -12,6 +12,7 @@ import { ormConfig } from './mikro-orm.config.ts';
 import { createLogSink } from './outbox/log-sink.ts';
 import { outboxPass } from './outbox/outbox-dispatcher.ts';
 import type { OutboxSink } from './outbox/outbox-message.ts';
+import { createSheetsSinkFromConfig } from './sheets/index.ts';
 import { seedRandomOrderSettings } from './random-orders/seed.ts';
 import { createServer, type OrdersDeps } from './server.ts';
 import { listenForOrderUpdates } from './subscriptions/order-notifications.ts';
@@ -27,7 +28,7 @@ export interface OrdersService {
 export interface OrdersOptions {
   /** Replaces the customers client (e.g. a cached one); defaults to asking CUSTOMERS_URL. */
   customers?: CustomerLookup;
-  /** Extra outbox sinks (the Google Sheets sink) beside the log sink. */
+  /** Extra outbox sinks beside the log sink and the Google Sheets sink (when configured). */
   sinks?: OutboxSink[];
   afterWebhookRecord?: OrdersDeps['afterWebhookRecord'];
 }
@@ -53,6 +54,9 @@ export async function startOrdersService(
     clientName: config.FACTORY_CLIENT_NAME,
     clientSecret: config.FACTORY_CLIENT_SECRET,
   });
+  const sheets = config.sheets ? createSheetsSinkFromConfig(config.sheets, logger) : null;
+  // The outbox's sinks: each gets every message in order, with its own retries.
+  const sinks: OutboxSink[] = [createLogSink(logger), ...(sheets ? [sheets] : []), ...(options.sinks ?? [])];
   const retry = { retryBaseMs: config.RETRY_BASE_MS, retryMaxMs: config.RETRY_MAX_MS };
   const scheduling = startJobLoop(
     'scheduling',
@@ -63,7 +67,7 @@ export async function startOrdersService(
   const outbox = startJobLoop(
     'outbox',
     config.JOB_POLL_MS,
-    outboxPass({ orm, logger, sinks: [createLogSink(logger), ...(options.sinks ?? [])], ...retry }),
+    outboxPass({ orm, logger, sinks, ...retry }),
     logger,
   );
   const randomOrders = startJobLoop(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonEnv, env, loadConfig } from '#kit/config.ts';
+import { loadSheetsConfig, type SheetsSettings } from './sheets/sheets-config.ts';
 
 export const ordersConfigSchema = z.object({
   ...commonEnv,
@@ -21,7 +22,10 @@ export const ordersConfigSchema = z.object({
   RETRY_MAX_MS: z.coerce.number().int().min(1).default(60_000),
 });
 
-export type OrdersConfig = z.infer<typeof ordersConfigSchema>;
+/** The service's variables, plus the Google Sheets sink's (off unless a sheet and credentials are set). */
+export type OrdersConfig = z.infer<typeof ordersConfigSchema> & { sheets?: SheetsSettings };
 
-export const loadOrdersConfig = (source: Record<string, string | undefined> = process.env) =>
-  loadConfig(ordersConfigSchema, source);
+export const loadOrdersConfig = (source: Record<string, string | undefined> = process.env): OrdersConfig => ({
+  ...loadConfig(ordersConfigSchema, source),
+  sheets: loadSheetsConfig(source),
+});
