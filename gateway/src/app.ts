@@ -6,6 +6,8 @@ import { createServer } from './server.ts';
 export interface GatewayService {
   logger: Logger;
   http: Listening;
+  /** Shared upstream subscriptions and their clients (for tests and diagnostics). */
+  subscriptions: () => { upstreams: number; connected: number; clients: number };
   close(): Promise<void>;
 }
 
@@ -17,6 +19,7 @@ export async function startGateway(config: GatewayConfig): Promise<GatewayServic
   return {
     logger,
     http,
+    subscriptions: () => server.hub.stats(),
     close: async () => {
       await server.close();
       await http.close().catch(() => {});

@@ -17,6 +17,7 @@ export interface SubscribeRequest {
 
 interface Group {
   listeners: Map<PushIterator<ExecutionResult>, GatewayContext>;
+  connected: boolean;
   close(): void;
 }
 
@@ -93,6 +94,9 @@ export function createSubscriptionHub(options: HubOptions) {
       onComplete: () => {
         chain = chain.then(() => end());
       },
+      onConnection: (connected) => {
+        group.connected = connected;
+      },
     });
     const end = () => {
       groups.delete(key);
@@ -100,7 +104,8 @@ export function createSubscriptionHub(options: HubOptions) {
       listeners.clear();
       close();
     };
-    return { listeners, close: end };
+    const group: Group = { listeners, connected: false, close: end };
+    return group;
   };
 
   return {
@@ -124,6 +129,15 @@ export function createSubscriptionHub(options: HubOptions) {
     /** Upstream subscriptions currently open (one per shared group). */
     get size() {
       return groups.size;
+    },
+    /** For readiness checks and tests: upstreams, how many are connected, and clients. */
+    stats() {
+      const all = [...groups.values()];
+      return {
+        upstreams: all.length,
+        connected: all.filter((group) => group.connected).length,
+        clients: all.reduce((sum, group) => sum + group.listeners.size, 0),
+      };
     },
     closeAll() {
       for (const group of [...groups.values()]) group.close();

@@ -17,6 +17,8 @@ export interface UpstreamOptions {
   onEvent(event: UpstreamEvent): void;
   onError(message: string): void;
   onComplete(): void;
+  /** The socket to the subgraph is (re)established or lost. */
+  onConnection?(connected: boolean): void;
 }
 
 const toWebSocketUrl = (url: string) => url.replace(/^http/, 'ws');
@@ -42,8 +44,14 @@ export function openUpstream(options: UpstreamOptions): () => void {
       await new Promise((resolve) => setTimeout(resolve, base / 2 + Math.random() * (base / 2)));
     },
     on: {
-      connected: () => log.debug('upstream subscription connected'),
-      closed: (event) => log.debug({ code: (event as { code?: number }).code }, 'upstream socket closed'),
+      connected: () => {
+        log.debug('upstream subscription connected');
+        options.onConnection?.(true);
+      },
+      closed: (event) => {
+        log.debug({ code: (event as { code?: number }).code }, 'upstream socket closed');
+        options.onConnection?.(false);
+      },
     },
   });
   const unsubscribe = client.subscribe<Record<string, unknown>>(
