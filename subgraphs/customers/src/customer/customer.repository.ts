@@ -70,6 +70,11 @@ export class CustomerRepository {
     return customer;
   }
 
+  /** Changes loaded fields in memory; `flush` writes them. */
+  assign(customer: Customer, changes: Partial<CustomerData & { active: boolean }>): void {
+    this.em.assign(customer, changes);
+  }
+
   /** Writes the changes made to loaded customers; `email` names the address in a conflict message. */
   async flush(email?: string): Promise<void> {
     try {

@@ -64,7 +64,7 @@ export class CustomerService {
     if (customer.version !== version) throw staleVersion(customer.version);
     // Only the fields given: an omitted field keeps its value, an explicit null clears it.
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-    this.repository.em.assign(customer, defined);
+    this.repository.assign(customer, defined);
     try {
       await this.repository.flush(changes.email);
     } catch (error) {
