@@ -5,6 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { CustomerSchema } from './customer/customer.entity.ts';
 import { Migration20261125000000 } from './migrations/Migration20261125000000.ts';
 import { Migration20261125010000 } from './migrations/Migration20261125010000.ts';
+import { Migration20261125020000 } from './migrations/Migration20261125020000.ts';
 
 /** The customers service's ORM: schema `customers`, migrations listed here (no file globbing). */
 export function ormConfig(clientUrl: string, logger?: Logger) {
@@ -18,6 +19,7 @@ export function ormConfig(clientUrl: string, logger?: Logger) {
       migrationsList: [
         { name: 'Migration20261125000000', class: Migration20261125000000 },
         { name: 'Migration20261125010000', class: Migration20261125010000 },
+        { name: 'Migration20261125020000', class: Migration20261125020000 },
       ],
     },
     ...(logger ? ormLogger(logger) : {}),

@@ -25,6 +25,28 @@ describe('seed', () => {
     expect(await seed(30)).toEqual({ inserted: 30, updated: 0, unchanged: 0 });
     expect(await customers.count()).toBe(30);
 
+    // Seeded rows get their timestamps from SQL; paging over them must not repeat any.
+    const paged: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: {
+        customers: {
+          edges: { node: { id: string } }[];
+          pageInfo: { endCursor: string | null; hasNextPage: boolean };
+        };
+      } = (
+        await customers.call<typeof page>(
+          'query ($after: String) { customers(first: 7, after: $after) { edges { node { id } } pageInfo { endCursor hasNextPage } } }',
+          { after },
+          'viewer',
+        )
+      ).data!;
+      paged.push(...page.customers.edges.map((edge) => edge.node.id));
+      after = page.customers.pageInfo.hasNextPage ? page.customers.pageInfo.endCursor : null;
+    } while (after);
+    expect(new Set(paged).size).toBe(30);
+    expect(paged).toHaveLength(30);
+
     const list = await customers.call<{ customers: { edges: { node: { id: string; version: number } }[] } }>(
       '{ customers(first: 100) { edges { node { id version } } } }',
       {},
