@@ -8,6 +8,7 @@ import { productionLinesOf, type FactoryConfig } from '../config.ts';
 import { agendaScheduler, JOBS, registerJobs } from '../jobs/production-jobs.ts';
 import { ProductionLinesRepository } from '../production/production-lines.repository.ts';
 import { ProductionOrderRepository } from '../production/production-order.repository.ts';
+import { createMutex } from '../production/mutex.ts';
 import { ProductionService } from '../production/production.service.ts';
 import { WebhookService } from '../webhooks/webhook.service.ts';
 import { FACTORY_NAMES, type FactoryId } from './factories.ts';
@@ -51,7 +52,9 @@ export async function startFactoryUnit(
   agenda.on('error', (error) => log.error({ err: error }, 'agenda error'));
   agenda.on('fail', (error, job) => log.warn({ err: error, job: job.attrs.name }, 'job failed'));
   const scheduler = agendaScheduler(agenda);
+  const exclusive = createMutex();
   const production = new ProductionService({
+    exclusive,
     orders,
     lines,
     scheduler,
@@ -69,6 +72,7 @@ export async function startFactoryUnit(
       retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
     },
     log,
+    exclusive,
   );
   registerJobs(agenda, { production, webhooks, concurrency: Math.max(4, productionLines * 2) });
   await agenda.start();

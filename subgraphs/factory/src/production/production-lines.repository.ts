@@ -32,22 +32,21 @@ export class ProductionLinesRepository {
   }
 
   /** The line already held by this order (a start that crashed half-way), else a free one, claimed. */
-  async claim(productionOrderId: ObjectId, now: Date): Promise<number | null> {
+  async claim(productionOrderId: ObjectId, now: Date): Promise<{ line: number; fresh: boolean } | null> {
     const held = await this.collection.findOne({ productionOrderId });
-    if (held) return held._id;
+    if (held) return { line: held._id, fresh: false };
     const claimed = await this.collection.findOneAndUpdate(
       { _id: { $lte: this.count }, productionOrderId: null },
       { $set: { productionOrderId, since: now } },
       { sort: { _id: 1 }, returnDocument: 'after' },
     );
-    return claimed?._id ?? null;
+    return claimed ? { line: claimed._id, fresh: true } : null;
   }
 
-  async release(productionOrderId: ObjectId): Promise<void> {
-    await this.collection.updateMany(
-      { productionOrderId },
-      { $set: { productionOrderId: null, since: null } },
-    );
+  /** Frees the lines this order holds (or only `line`). */
+  async release(productionOrderId: ObjectId, line?: number): Promise<void> {
+    const filter = line === undefined ? { productionOrderId } : { _id: line, productionOrderId };
+    await this.collection.updateMany(filter, { $set: { productionOrderId: null, since: null } });
   }
 
   held() {

@@ -4,6 +4,7 @@ import type { Logger } from '#kit/logger.ts';
 import { webhookIdFor } from './production-order.ts';
 import type { ProductionOrderRepository } from './production-order.repository.ts';
 import type { ProductionLinesRepository } from './production-lines.repository.ts';
+import type { Mutex } from './mutex.ts';
 
 /** What production asks of the job queue (Agenda), so this file knows no Agenda. */
 export interface ProductionScheduler {
@@ -22,6 +23,7 @@ export class ProductionService {
   private readonly scheduler: ProductionScheduler;
   private readonly timeScale: number;
   private readonly logger: Logger;
+  private readonly exclusive: Mutex;
   private dispatching: Promise<void> = Promise.resolve();
 
   constructor(deps: {
@@ -30,7 +32,9 @@ export class ProductionService {
     scheduler: ProductionScheduler;
     timeScale: number;
     logger: Logger;
+    exclusive: Mutex;
   }) {
+    this.exclusive = deps.exclusive;
     this.orders = deps.orders;
     this.lines = deps.lines;
     this.scheduler = deps.scheduler;
@@ -40,16 +44,23 @@ export class ProductionService {
 
   /** Starts the order on a free line; false when every line is busy (it stays QUEUED). */
   async start(id: ObjectId): Promise<boolean> {
+    // Scheduling happens outside the mutex: with in-process notifications Agenda may run the
+    // completion job inside schedule(), and that job needs the mutex too.
+    const { started, dueAt } = await this.exclusive(() => this.transitionToProduction(id));
+    if (dueAt) await this.scheduler.completeAt(id, dueAt);
+    return started;
+  }
+
+  private async transitionToProduction(id: ObjectId): Promise<{ started: boolean; dueAt?: Date }> {
     const order = await this.orders.findById(id);
-    if (!order) return true;
-    if (order.status === 'IN_PRODUCTION') {
-      await this.scheduler.completeAt(id, order.dueAt ?? new Date()); // a start that crashed before scheduling
-      return true;
-    }
-    if (order.status !== 'QUEUED') return true;
+    if (!order) return { started: true };
+    // A start that crashed before scheduling its completion: schedule it (again; completion is guarded).
+    if (order.status === 'IN_PRODUCTION') return { started: true, dueAt: order.dueAt ?? new Date() };
+    if (order.status !== 'QUEUED') return { started: true };
     const now = new Date();
-    const line = await this.lines.claim(id, now);
-    if (line === null) return false;
+    const claim = await this.lines.claim(id, now);
+    if (claim === null) return { started: false };
+    const { line, fresh } = claim;
     const dueAt = new Date(now.getTime() + scaledMs(order.productionSeconds, this.timeScale));
     const started = await this.orders.collection.findOneAndUpdate(
       { _id: id, status: 'QUEUED' },
@@ -57,41 +68,43 @@ export class ProductionService {
       { returnDocument: 'after' },
     );
     if (!started) {
-      await this.lines.release(id); // someone else started it first
-      return true;
+      if (fresh) await this.lines.release(id, line); // someone else started it first
+      return { started: true };
     }
-    await this.scheduler.completeAt(id, dueAt);
-    return true;
+    return { started: true, dueAt };
   }
 
   /** Completes once: the status change and the webhook it owes are one update. */
   async complete(id: ObjectId): Promise<void> {
     const now = new Date();
-    const done = await this.orders.collection.findOneAndUpdate(
-      { _id: id, status: 'IN_PRODUCTION' },
-      {
-        $set: {
-          status: 'COMPLETED',
-          completedAt: now,
-          productionLine: null,
-          webhook: {
-            webhookId: webhookIdFor({ _id: id }),
-            state: 'PENDING',
-            attempts: 0,
-            lastError: null,
-            nextAttemptAt: now,
-            deliveredAt: null,
+    const done = await this.exclusive(() =>
+      this.orders.collection.findOneAndUpdate(
+        { _id: id, status: 'IN_PRODUCTION' },
+        {
+          $set: {
+            status: 'COMPLETED',
+            completedAt: now,
+            productionLine: null,
+            webhook: {
+              webhookId: webhookIdFor({ _id: id }),
+              state: 'PENDING',
+              attempts: 0,
+              lastError: null,
+              nextAttemptAt: now,
+              deliveredAt: null,
+            },
           },
         },
-      },
-      { returnDocument: 'after' },
+        { returnDocument: 'after' },
+      ),
     );
     const order = done ?? (await this.orders.findById(id));
     if (order?.status !== 'COMPLETED') return;
-    await this.lines.release(id);
+    await this.exclusive(() => this.lines.release(id));
     if (order.webhook?.state === 'PENDING')
       await this.scheduler.deliverAt(id, order.webhook.nextAttemptAt ?? now);
-    await this.dispatch();
+    // Not awaited: dispatch may run this very job's successors inline (in-process notifications).
+    void this.dispatch();
   }
 
   /** Fills free lines with the oldest queued orders; one pass at a time in this process. */
@@ -116,7 +129,8 @@ export class ProductionService {
     for (const line of await this.lines.held()) {
       const order = line.productionOrderId ? await this.orders.findById(line.productionOrderId) : null;
       if (order?.status === 'QUEUED') await this.start(order._id);
-      else if (order?.status !== 'IN_PRODUCTION') await this.lines.release(line.productionOrderId!);
+      else if (order?.status !== 'IN_PRODUCTION')
+        await this.exclusive(() => this.lines.release(line.productionOrderId!, line._id));
     }
     for (const order of await this.orders.overdue(new Date(now.getTime() - 1000))) {
       await this.scheduler.completeAt(order._id, now);

@@ -1,6 +1,7 @@
 import type { Logger } from '#kit/logger.ts';
 import type { ObjectId } from 'mongodb';
 import type { ProductionOrderRepository } from '../production/production-order.repository.ts';
+import type { Mutex } from '../production/mutex.ts';
 import { retryDelayMs } from './backoff.ts';
 import { sendWebhook, type WebhookSettings } from './webhook-sender.ts';
 
@@ -22,8 +23,10 @@ export class WebhookService {
   private readonly orders: ProductionOrderRepository;
   private readonly policy: WebhookPolicy;
   private readonly logger: Logger;
+  private readonly exclusive: Mutex;
 
-  constructor(orders: ProductionOrderRepository, policy: WebhookPolicy, logger: Logger) {
+  constructor(orders: ProductionOrderRepository, policy: WebhookPolicy, logger: Logger, exclusive: Mutex) {
+    this.exclusive = exclusive;
     this.orders = orders;
     this.policy = policy;
     this.logger = logger;
@@ -32,10 +35,12 @@ export class WebhookService {
   /** Returns when the next attempt is due, if a retry is owed. */
   async deliver(id: ObjectId, now = new Date()): Promise<{ outcome: DeliveryOutcome; retryAt?: Date }> {
     const lease = new Date(now.getTime() + this.policy.timeoutMs * 2);
-    const doc = await this.orders.collection.findOneAndUpdate(
-      { _id: id, 'webhook.state': 'PENDING', 'webhook.nextAttemptAt': { $lte: now } },
-      { $set: { 'webhook.nextAttemptAt': lease }, $inc: { 'webhook.attempts': 1 } },
-      { returnDocument: 'after' },
+    const doc = await this.exclusive(() =>
+      this.orders.collection.findOneAndUpdate(
+        { _id: id, 'webhook.state': 'PENDING', 'webhook.nextAttemptAt': { $lte: now } },
+        { $set: { 'webhook.nextAttemptAt': lease }, $inc: { 'webhook.attempts': 1 } },
+        { returnDocument: 'after' },
+      ),
     );
     if (!doc?.webhook) return { outcome: 'skipped' };
     const { webhookId, attempts } = doc.webhook;
