@@ -40,8 +40,11 @@ type Extra = { socket: WebSocket; caller?: SocketIdentity };
 /** graphql-ws on /graphql of the gateway's own HTTP server: auth on connection_init, limits per operation. */
 export function attachWebSocketServer(options: WebSocketOptions) {
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
-  const format = (errors: readonly GraphQLError[]) =>
-    errors.map((error) => options.formatError(error.toJSON(), error));
+  // Results from Apollo's executeOperation arrive already formatted (plain objects).
+  const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
+    errors.map((error) =>
+      error instanceof GraphQLError ? options.formatError(error.toJSON(), error) : error,
+    );
   const rules = options.introspection
     ? options.limitRules
     : [...options.limitRules, NoSchemaIntrospectionCustomRule];
