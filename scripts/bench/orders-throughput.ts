@@ -159,6 +159,26 @@ async function run(index: number, mongoUrl: string) {
        percentile_cont(0.95) within group (order by extract(epoch from completed_at - scheduled_at))::float8 * 1000 as "scheduled→complete p95 ms"
      from orders."order" where status = 'COMPLETE'`,
   );
+  // Where the time goes: the factory's confirmation alone, one request at a time, after the load stops.
+  const basic = `Basic ${Buffer.from('orders:factory-floor-local-orders-secret').toString('base64')}`;
+  const submitMs: number[] = [];
+  for (let probe = 0; probe < 5; probe++) {
+    const started = performance.now();
+    await fetch(env.FACTORY_URL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic },
+      body: JSON.stringify({
+        query: `mutation ($input: ProductionRequestInput!) { submitProductionRequest(factory: "widgets", input: $input) { orderNumber } }`,
+        variables: {
+          input: {
+            orderNumber: `PROBE-${probe}`,
+            lines: [{ lineId: crypto.randomUUID(), product: 'WIDGET', quantity: 1 }],
+          },
+        },
+      }),
+    });
+    submitMs.push(performance.now() - started);
+  }
   if (failures.length) console.error('first failed placement:', failures[0]);
   await orders.close();
   await factory.close();
@@ -173,6 +193,7 @@ async function run(index: number, mongoUrl: string) {
     ordersPerSecond: +((endCount - startCount) / seconds).toFixed(2),
     'placeOrder p50 ms': Math.round(placeMs.sort((a, b) => a - b)[Math.floor(placeMs.length / 2)] ?? 0),
     'failed placements': failures.length,
+    'idle factory submit p50 ms': Math.round(submitMs.sort((a, b) => a - b)[2]!),
     'left at end': statuses.map((row) => `${row.status}:${row.n}`).join(' '),
     ...Object.fromEntries(Object.entries(phases ?? {}).map(([key, value]) => [key, round(value)])),
   };
