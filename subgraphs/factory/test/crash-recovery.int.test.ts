@@ -1,0 +1,114 @@
+import { MongoClient, type Collection } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '#kit/ferretdb.ts';
+import { sleep } from '#kit/sim-time.ts';
+import { mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
+import type { ProductionOrderDoc } from '../src/production/production-order.ts';
+import { CLIENT, submit } from './support/factory-fixture.ts';
+import { startFactoryProcess, type FactoryProcess } from './support/factory-process.ts';
+import { startSignedReceiver, type SignedReceiver } from './support/signed-receiver.ts';
+import { waitFor } from './support/wait.ts';
+
+// A default widget of quantity 5 takes 10 simulated seconds: 1 s here, long enough to kill mid-production.
+const SCALE = 0.1;
+const SECRET = 'crash-test-webhook-secret';
+const prefix = `${mongoDatabaseName('crash')}_`;
+let mongo: MongoClient;
+let orders: Collection<ProductionOrderDoc>;
+let receiver: SignedReceiver;
+let factory: FactoryProcess | undefined;
+let port: number;
+
+const start = () =>
+  startFactoryProcess(
+    {
+      MONGODB_URL: mongoUrl(),
+      FACTORY_DB_PREFIX: prefix,
+      FACTORIES: 'widgets',
+      FACTORY_BOOTSTRAP_CLIENT: `${CLIENT.name}:${CLIENT.secret}`,
+      ORDERS_WEBHOOK_URL: receiver.url,
+      WEBHOOK_SECRET: SECRET,
+      SIM_TIME_SCALE: String(SCALE),
+      PRODUCTION_LINES: '2',
+      AGENDA_PROCESS_EVERY_MS: '100',
+      AGENDA_LOCK_LIFETIME_MS: '1500',
+      FACTORY_SWEEP_EVERY_MS: '500',
+      WEBHOOK_RETRY_BASE_MS: '50',
+      WEBHOOK_RETRY_MAX_MS: '400',
+    },
+    port,
+  );
+
+beforeAll(async () => {
+  mongo = await new MongoClient(mongoUrl()).connect();
+  orders = mongo.db(`${prefix}widgets`).collection<ProductionOrderDoc>('production_orders');
+  receiver = await startSignedReceiver(SECRET);
+  port = await freePort();
+});
+afterAll(async () => {
+  await factory?.stop();
+  await receiver.close();
+  await mongo
+    .db(`${prefix}widgets`)
+    .dropDatabase()
+    .catch(() => {});
+  await mongo.close();
+});
+
+describe('a factory process killed mid-production', () => {
+  it('completes every order exactly once and gets one acknowledged webhook per order after restart', async () => {
+    factory = await start();
+    const lines = Array.from({ length: 4 }, (_, i) => ({ lineId: `l${i}`, product: 'WIDGET', quantity: 5 }));
+    const { errors } = await submit(factory.url, 'widgets', { orderNumber: 'ORD-CRASH', lines });
+    expect(errors).toBeUndefined();
+
+    const interrupted = await waitFor('an order in production', () =>
+      orders
+        .find({ status: 'IN_PRODUCTION' })
+        .toArray()
+        .then((docs) => (docs.length ? docs : null)),
+    );
+    await factory.kill();
+    const killedAt = new Date();
+    // Nothing completed behind our back between the probe and the kill.
+    const atKill = await orders.find({ orderNumber: 'ORD-CRASH' }).toArray();
+    expect(atKill.filter((doc) => doc.status === 'COMPLETED')).toHaveLength(0);
+    expect(receiver.recorded.size).toBe(0);
+
+    factory = await start();
+    const done = await waitFor(
+      'every order completed and its webhook delivered',
+      async () => {
+        const docs = await orders.find({ orderNumber: 'ORD-CRASH' }).toArray();
+        return docs.every((doc) => doc.webhook?.state === 'DELIVERED') ? docs : null;
+      },
+      30_000,
+    );
+    // Give a re-run (expired lock, sweep) the chance to complete or deliver anything twice.
+    await sleep(2000);
+    const settled = await orders.find({ orderNumber: 'ORD-CRASH' }).sort({ lineId: 1 }).toArray();
+
+    expect(settled).toHaveLength(4);
+    for (const doc of settled) {
+      const before = done.find((d) => d._id.equals(doc._id))!;
+      expect(doc.status).toBe('COMPLETED');
+      expect(doc.completedAt).toBeInstanceOf(Date);
+      expect(doc.completedAt).toEqual(before.completedAt); // completed once: never re-stamped
+      expect(doc.webhook).toMatchObject({ state: 'DELIVERED', webhookId: `po_${doc._id.toHexString()}` });
+      const hooks = receiver.deliveries.filter((hook) => hook.webhookId === doc.webhook!.webhookId);
+      expect(hooks.every((hook) => hook.status === 200)).toBe(true);
+      // Every delivery (a repeat included) carries the one completion.
+      const stamps = new Set(hooks.map((hook) => JSON.parse(hook.body).completedAt as string));
+      expect([...stamps]).toEqual([doc.completedAt!.toISOString()]);
+    }
+    // One acknowledged webhook per production order, and none for anything else.
+    expect([...receiver.recorded.keys()].sort()).toEqual(settled.map((doc) => doc.webhook!.webhookId).sort());
+    expect(receiver.deliveries.filter((hook) => hook.status !== 200)).toEqual([]);
+    // The orders in production at the kill finished after the restart.
+    for (const doc of interrupted) {
+      const after = settled.find((d) => d._id.equals(doc._id))!;
+      expect(after.startedAt!.getTime()).toBeLessThan(killedAt.getTime());
+      expect(after.completedAt!.getTime()).toBeGreaterThan(killedAt.getTime());
+    }
+  });
+});
