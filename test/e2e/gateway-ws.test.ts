@@ -75,6 +75,17 @@ describe('the gateway over WebSocket: auth, limits, shutdown', () => {
     expect(await closed).toBe(1001);
   });
 
+  it('composes the supergraph from the running subgraphs when SUPERGRAPH_SOURCE=introspect', async () => {
+    const gateway = await startGatewayFor({ ...subgraphs, SUPERGRAPH_SOURCE: 'introspect' });
+    try {
+      const result = await graphql(`${gateway.http.url}/graphql`, '{ factories { id } }', {}, 'viewer');
+      expect(result.errors).toBeUndefined();
+      expect((result.data as { factories: unknown[] }).factories).toHaveLength(3);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('verifies RS256 tokens from a JWKS URL over HTTP and WebSocket', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };

@@ -42,12 +42,12 @@ export async function authenticateSocket(
     socket.close(WS_FORBIDDEN, `Forbidden: subscriptions need the ${minRole} role`);
     return null;
   }
-  const expiresAt = (decodeJwt(authorization.replace(/^Bearer\s+/i, '')).exp ?? 0) * 1000;
-  const timer = setTimeout(
-    () => socket.close(WS_UNAUTHORIZED, 'The bearer token expired'),
-    expiresAt - Date.now(),
-  );
-  timer.unref();
-  socket.once('close', () => clearTimeout(timer));
+  const remainingMs = (decodeJwt(authorization.replace(/^Bearer\s+/i, '')).exp ?? 0) * 1000 - Date.now();
+  // setTimeout overflows past ~24.8 days; such long-lived sockets are closed at reconnect instead.
+  if (remainingMs < 2 ** 31 - 1) {
+    const timer = setTimeout(() => socket.close(WS_UNAUTHORIZED, 'The bearer token expired'), remainingMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  }
   return { identity, authorization };
 }

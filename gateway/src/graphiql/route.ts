@@ -6,6 +6,10 @@ import express, { type Express } from 'express';
 export const GRAPHIQL_DIST = fileURLToPath(new URL('../../graphiql-dist', import.meta.url));
 
 export function serveGraphiql(app: Express) {
+  // Browsers ask for it; answering keeps the console free of 404s.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   app.get('/graphiql', (req, res, next) => {
     // Relative asset URLs need the trailing slash.
     if (!req.path.endsWith('/')) return res.redirect(301, '/graphiql/');
