@@ -11,6 +11,8 @@ export interface WebhookDelivery {
   state: WebhookState;
   attempts: number;
   lastError: string | null;
+  /** When the latest attempt began (its lease was taken): with nextAttemptAt, shows the backoff. */
+  lastAttemptAt?: Date | null;
   /** When the next attempt is due; while an attempt runs, a lease that lets a sweep retry it after a crash. */
   nextAttemptAt: Date | null;
   deliveredAt: Date | null;

@@ -38,7 +38,10 @@ export class WebhookService {
     const doc = await this.exclusive(() =>
       this.orders.collection.findOneAndUpdate(
         { _id: id, 'webhook.state': 'PENDING', 'webhook.nextAttemptAt': { $lte: now } },
-        { $set: { 'webhook.nextAttemptAt': lease }, $inc: { 'webhook.attempts': 1 } },
+        {
+          $set: { 'webhook.nextAttemptAt': lease, 'webhook.lastAttemptAt': now },
+          $inc: { 'webhook.attempts': 1 },
+        },
         { returnDocument: 'after' },
       ),
     );
