@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '#kit/testing/graphql-client.ts';
 import { mongoUrl } from '#kit/testing/databases.ts';
-import { startOrders, startSupergraph, type Supergraph } from '../support/stack.ts';
+import { startCustomers, startOrders, startSupergraph, type Supergraph } from '../support/stack.ts';
 import { collect, eventually, wsClient } from '../../gateway/test/ws-client.ts';
 
 type Update = {
@@ -120,6 +120,34 @@ describe('federated subscriptions through the gateway', () => {
     const after = await placeOrder(stack.url, customerId);
     await eventually(() => (statuses(watcher.events, after).includes('COMPLETE') ? true : undefined));
     expect(statuses(watcher.events, after)).toEqual(['VERIFIED', 'SCHEDULED', 'COMPLETE']);
+    expect(watcher.completed).toBe(false);
+    watcher.stop();
+    await client.dispose();
+  });
+
+  it('delivers a failed per-event resolution as GraphQL errors on that event, and goes on', async () => {
+    const client = wsClient(stack.url, 'viewer');
+    const watcher = collect<Update>(
+      client,
+      'subscription { orderUpdated { number status customer { name } } }',
+    );
+    await eventually(() => (stack.gateway.subscriptions().connected === 1 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Orders caches the customer for 2 s, so it still accepts an order while customers is down;
+    // the gateway's fetch of customer { name } for that order's events then fails.
+    await placeOrder(stack.url, customerId);
+    const port = stack.customers.http.port;
+    await stack.customers.close();
+    await placeOrder(stack.url, customerId);
+    await eventually(() => (watcher.errors.length > 0 ? true : undefined));
+    expect((watcher.errors[0] as { extensions: { code: string } }).extensions.code).toBe(
+      'INTERNAL_SERVER_ERROR',
+    );
+    expect((watcher.errors[0] as { message: string }).message).toBe('Internal server error');
+
+    stack.customers = await startCustomers({ DATABASE_URL: stack.databaseUrl, PORT: String(port) });
+    const later = await placeOrder(stack.url, customerId);
+    await eventually(() => (statuses(watcher.events, later).includes('COMPLETE') ? true : undefined));
     expect(watcher.completed).toBe(false);
     watcher.stop();
     await client.dispose();

@@ -1,5 +1,5 @@
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
-import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '#kit/logger.ts';
 import type { GatewayContext } from '../context.ts';
 import { EVENT_SOURCE, type PlannedSubscription, type SupergraphView } from './planner.ts';
@@ -58,5 +58,11 @@ export async function resolveEvent(run: EventRun, event: UpstreamEvent): Promise
     view.supergraphSchema,
     view.apiSchema,
   );
-  return result as ExecutionResult;
+  // A failed fetch (subgraph down) is collected as a plain Error; clients need GraphQL errors.
+  const errors = result.errors?.map((error: unknown) =>
+    error instanceof GraphQLError
+      ? error
+      : new GraphQLError((error as Error).message, { originalError: error as Error }),
+  );
+  return { ...result, ...(errors ? { errors } : {}) } as ExecutionResult;
 }
