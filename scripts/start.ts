@@ -2,7 +2,7 @@
 // server (FerretDB) unless MONGODB_URL is set, then the three subgraphs and
 // the gateway as child processes, waits until each is ready, prints the URLs,
 // and stops everything on Ctrl-C or SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
@@ -76,6 +76,11 @@ async function waitReady(name: string, port: string, child: ChildProcess) {
 }
 
 try {
+  if (!existsSync(`${root}gateway/graphiql-dist/index.html`)) {
+    console.log('Building GraphiQL (first run only)...');
+    const build = spawnSync('npm', ['run', '--silent', 'build:graphiql'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build:graphiql failed');
+  }
   await ensurePostgresDatabase(databaseUrl).catch((error: Error) => {
     throw new Error(`PostgreSQL is not reachable at ${databaseUrl} (${error.message}); set DATABASE_URL`);
   });
