@@ -1,18 +1,24 @@
-// Completion throughput of one factory at SIM_TIME_SCALE=0: submit N production orders,
-// time until all are COMPLETED (webhooks to a local 200 receiver). Median of RUNS runs.
-// Usage: MONGODB_URL=mongodb://... node scripts/bench/factory-throughput.ts [orders=200] [runs=3]
+// Completion throughput of one factory at SIM_TIME_SCALE=0: submit N production orders over
+// HTTP as the order service does, time until all are COMPLETED (webhooks to a local 200
+// receiver). Median of RUNS runs, each in a fresh process and fresh databases.
+// Usage: MONGODB_URL=mongodb://... node scripts/bench/factory-throughput.ts [orders=100] [runs=3] [other-checkout]
+// With another checkout of the repo (e.g. an older commit extracted by `git archive`), runs
+// alternate between the two so both see the same machine load, and both medians are printed.
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startFactoryService } from '../../subgraphs/factory/src/app.ts';
-import { loadFactoryConfig } from '../../subgraphs/factory/src/config.ts';
-import { sleep } from '../../packages/kit/src/sim-time.ts';
+import { fileURLToPath } from 'node:url';
 
-const [orders = 200, runs = 3] = process.argv.slice(2).map(Number);
-const receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
-await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
-const rates: number[] = [];
-for (let run = 0; run < runs; run++) {
+const CLIENT = 'bench:bench-client-secret';
+const here = fileURLToPath(import.meta.url);
+const thisRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One run in this process against the factory code under `root`; prints jobs/s as JSON. */
+async function singleRun(root: string, orders: number) {
+  const { startFactoryService } = await import(`${root}/subgraphs/factory/src/app.ts`);
+  const { loadFactoryConfig } = await import(`${root}/subgraphs/factory/src/config.ts`);
+  const receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const service = await startFactoryService(
     loadFactoryConfig({
       ...process.env,
@@ -21,33 +27,70 @@ for (let run = 0; run < runs; run++) {
       SIM_TIME_SCALE: '0',
       FACTORIES: 'widgets',
       FACTORY_DB_PREFIX: `ff_bench_${Date.now().toString(36)}_`,
-      ORDERS_WEBHOOK_URL: hook,
-      AGENDA_PROCESS_EVERY_MS: '200',
+      FACTORY_BOOTSTRAP_CLIENT: CLIENT,
+      ORDERS_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`,
+      AGENDA_PROCESS_EVERY_MS: process.env.AGENDA_PROCESS_EVERY_MS ?? '200',
     }),
   );
-  const unit = service.factories.get('widgets')!;
+  const unit = service.factories.get('widgets');
+  const query = `mutation ($input: ProductionRequestInput!) {
+    submitProductionRequest(factory: "widgets", input: $input) { orderNumber } }`;
   const started = performance.now();
-  const { submitProductionRequest } =
-    await import('../../subgraphs/factory/src/production/production-request.service.ts');
-  await submitProductionRequest({ orders: unit.orders, startSoon: unit.startSoon }, 'widgets', {
-    orderNumber: `BENCH-${run}`,
-    lines: Array.from({ length: orders }, (_, i) => ({
-      lineId: String(i),
-      product: 'WIDGET' as const,
+  for (let first = 0; first < orders; first += 100) {
+    const lines = Array.from({ length: Math.min(100, orders - first) }, (_, i) => ({
+      lineId: String(first + i),
+      product: 'WIDGET',
       quantity: 1,
-    })),
-  });
-  while ((await unit.orders.collection.countDocuments({ status: 'COMPLETED' })) < orders) await sleep(20);
+    }));
+    const response = await fetch(`${service.http.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(CLIENT).toString('base64')}`,
+      },
+      body: JSON.stringify({ query, variables: { input: { orderNumber: `BENCH-${first}`, lines } } }),
+    });
+    const body = (await response.json()) as { errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+  }
+  // Polled every 50 ms: the figure is late by at most that much.
+  while ((await unit.orders.collection.countDocuments({ status: 'COMPLETED' })) < orders) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const seconds = (performance.now() - started) / 1000;
-  rates.push(orders / seconds);
-  console.log(
-    `run ${run + 1}: ${orders} completions in ${seconds.toFixed(2)} s = ${(orders / seconds).toFixed(1)} jobs/s`,
-  );
   await unit.db.dropDatabase();
   await service.close();
+  receiver.close();
+  console.log(JSON.stringify({ rate: orders / seconds, seconds }));
 }
-rates.sort((a, b) => a - b);
-console.log(
-  `median: ${rates[Math.floor(rates.length / 2)]!.toFixed(1)} jobs/s (lines=${process.env.PRODUCTION_LINES ?? 2})`,
-);
-receiver.close();
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+if (process.argv[2] === '--single') {
+  await singleRun(process.argv[3]!, Number(process.argv[4]));
+  process.exit(0);
+}
+const [ordersArg, runsArg, other] = process.argv.slice(2);
+const orders = Number(ordersArg ?? 100);
+const runs = Number(runsArg ?? 3);
+const roots = other ? [thisRoot, other] : [thisRoot];
+const rates = new Map<string, number[]>(roots.map((root) => [root, []]));
+for (let run = 0; run < runs; run++) {
+  for (const root of run % 2 ? [...roots].reverse() : roots) {
+    const out = execFileSync(process.execPath, [here, '--single', root, String(orders)], {
+      env: { LOG_LEVEL: 'silent', ...process.env },
+      encoding: 'utf8',
+    });
+    const { rate, seconds } = JSON.parse(out.trim().split('\n').pop()!) as { rate: number; seconds: number };
+    rates.get(root)!.push(rate);
+    console.log(
+      `run ${run + 1} ${root}: ${orders} completions in ${seconds.toFixed(2)} s = ${rate.toFixed(1)} jobs/s`,
+    );
+  }
+}
+for (const [root, values] of rates) {
+  console.log(
+    `median ${root}: ${median(values).toFixed(1)} jobs/s over ${runs} runs ` +
+      `(lines=${process.env.PRODUCTION_LINES ?? 2}, runs: ${values.map((v) => v.toFixed(1)).join(', ')})`,
+  );
+}

@@ -24,7 +24,8 @@ export interface FactoryUnit {
   clients: ApiClientRepository;
   production: ProductionService;
   agenda: Agenda;
-  startSoon: ReturnType<typeof agendaScheduler>['startSoon'];
+  /** Fills free production lines with queued orders (after a production request). */
+  dispatch(): Promise<void>;
   /** Stops taking jobs and waits for running ones. */
   stop(): Promise<void>;
 }
@@ -51,16 +52,7 @@ export async function startFactoryUnit(
   });
   agenda.on('error', (error) => log.error({ err: error }, 'agenda error'));
   agenda.on('fail', (error, job) => log.warn({ err: error, job: job.attrs.name }, 'job failed'));
-  const scheduler = agendaScheduler(agenda);
   const exclusive = createMutex();
-  const production = new ProductionService({
-    exclusive,
-    orders,
-    lines,
-    scheduler,
-    timeScale: config.SIM_TIME_SCALE,
-    logger: log,
-  });
   const webhooks = new WebhookService(
     orders,
     {
@@ -74,7 +66,16 @@ export async function startFactoryUnit(
     log,
     exclusive,
   );
-  registerJobs(agenda, { production, webhooks, concurrency: Math.max(4, productionLines * 2) });
+  const scheduler = agendaScheduler(agenda, webhooks, log);
+  const production = new ProductionService({
+    exclusive,
+    orders,
+    lines,
+    scheduler,
+    timeScale: config.SIM_TIME_SCALE,
+    logger: log,
+  });
+  registerJobs(agenda, { production, scheduler, concurrency: Math.max(4, productionLines * 2) });
   await agenda.start();
   await agenda.every(config.FACTORY_SWEEP_EVERY_MS, JOBS.sweep, undefined, { skipImmediate: true });
   await production.sweep();
@@ -89,7 +90,10 @@ export async function startFactoryUnit(
     clients,
     production,
     agenda,
-    startSoon: scheduler.startSoon,
-    stop: () => drainAgenda(agenda),
+    dispatch: () => production.dispatch(),
+    stop: async () => {
+      await drainAgenda(agenda);
+      await Promise.all([production.settled(), scheduler.settled()]);
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { exponential, type Agenda } from 'agenda';
 import { ObjectId } from 'mongodb';
 import type { ProductionScheduler, ProductionService } from '../production/production.service.ts';
+import type { Logger } from '#kit/logger.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 
 export const JOBS = {
@@ -14,18 +15,37 @@ interface ById {
   productionOrderId: string;
 }
 
-/** Agenda as the production scheduler: one-off jobs, removed once done so the queue stays small. */
-export function agendaScheduler(
-  agenda: Agenda,
-): ProductionScheduler & { startSoon(id: ObjectId): Promise<void> } {
+export type FactoryScheduler = ReturnType<typeof agendaScheduler>;
+
+/**
+ * Agenda as the production scheduler: one-off jobs, removed once done so the
+ * queue stays small. A completion's first webhook attempt runs at once in this
+ * process (no job round trips); only retries become jobs. If the process dies
+ * mid-attempt, the stored PENDING webhook is picked up by the sweep.
+ */
+export function agendaScheduler(agenda: Agenda, webhooks: WebhookService, logger: Logger) {
   const at = async (name: string, id: ObjectId, when: Date) => {
     await agenda.schedule<ById>(when, name, { productionOrderId: id.toHexString() });
   };
-  return {
-    startSoon: (id) => at(JOBS.start, id, new Date()),
-    completeAt: (id, when) => at(JOBS.complete, id, when),
-    deliverAt: (id, when) => at(JOBS.deliver, id, when),
+  const deliverAt = (id: ObjectId, when: Date) => at(JOBS.deliver, id, when);
+  const deliverAndRetry = async (id: ObjectId) => {
+    const result = await webhooks.deliver(id);
+    if (result.retryAt) await deliverAt(id, result.retryAt);
   };
+  const inFlight = new Set<Promise<void>>();
+  return {
+    completeAt: (id: ObjectId, when: Date) => at(JOBS.complete, id, when),
+    deliverAt,
+    deliverAndRetry,
+    deliverNow: (id: ObjectId) => {
+      const attempt: Promise<void> = deliverAndRetry(id)
+        .catch((error: unknown) => logger.warn({ err: error }, 'webhook attempt failed; the sweep retries'))
+        .finally(() => inFlight.delete(attempt));
+      inFlight.add(attempt);
+    },
+    /** Waits for attempts under way (on shutdown). */
+    settled: async () => void (await Promise.all(inFlight)),
+  } satisfies ProductionScheduler & Record<string, unknown>;
 }
 
 /**
@@ -35,7 +55,7 @@ export function agendaScheduler(
  */
 export function registerJobs(
   agenda: Agenda,
-  deps: { production: ProductionService; webhooks: WebhookService; concurrency: number },
+  deps: { production: ProductionService; scheduler: FactoryScheduler; concurrency: number },
 ): void {
   const options = {
     concurrency: deps.concurrency,
@@ -43,7 +63,7 @@ export function registerJobs(
     backoff: exponential({ delay: 500, maxDelay: 30_000, maxRetries: 8, jitter: 0.5 }),
   };
   const id = (data: ById) => new ObjectId(data.productionOrderId);
-  const scheduler = agendaScheduler(agenda);
+  // No longer scheduled (submission dispatches directly); kept so start jobs queued by an older version run.
   agenda.define<ById>(
     JOBS.start,
     async (job) => void (await deps.production.start(id(job.attrs.data))),
@@ -52,10 +72,7 @@ export function registerJobs(
   agenda.define<ById>(JOBS.complete, async (job) => deps.production.complete(id(job.attrs.data)), options);
   agenda.define<ById>(
     JOBS.deliver,
-    async (job) => {
-      const result = await deps.webhooks.deliver(id(job.attrs.data));
-      if (result.retryAt) await scheduler.deliverAt(id(job.attrs.data), result.retryAt);
-    },
+    async (job) => deps.scheduler.deliverAndRetry(id(job.attrs.data)),
     options,
   );
   agenda.define(JOBS.sweep, async () => deps.production.sweep(), {

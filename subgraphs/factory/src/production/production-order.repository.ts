@@ -1,4 +1,11 @@
-import { MongoServerError, type Collection, type Db, type Filter, type ObjectId } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoServerError,
+  type Collection,
+  type Db,
+  type Filter,
+  type ObjectId,
+} from 'mongodb';
 import type { ProductionOrderDoc, ProductionStatus, WebhookState } from './production-order.ts';
 
 export const PRODUCTION_ORDERS = 'production_orders';
@@ -36,6 +43,16 @@ export class ProductionOrderRepository {
       const existing = await this.collection.findOne({ orderNumber: doc.orderNumber, lineId: doc.lineId });
       if (!existing) throw error;
       return { doc: existing, created: false };
+    }
+  }
+
+  /** Inserts all in one round trip; documents whose key is already stored are left as they are. */
+  async insertManyOnce(docs: ProductionOrderDoc[]): Promise<void> {
+    try {
+      await this.collection.insertMany(docs, { ordered: false });
+    } catch (error) {
+      const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
+      if (!writeErrors.length || writeErrors.some((write) => write.code !== 11000)) throw error;
     }
   }
 

@@ -72,35 +72,42 @@ const sameConfiguration = (a: ProductionOrderDoc, b: ProductionOrderDoc) =>
 /**
  * Stores one production order per line, idempotently on (orderNumber, lineId):
  * a resubmission gets the stored orders back and creates nothing; the same
- * key with a different configuration is a CONFLICT.
+ * key with a different configuration is a CONFLICT. New lines go in one
+ * unordered insert; then the factory fills its free lines (not awaited: the
+ * receipt answers at once, and a lost dispatch is redone by the sweep).
  */
 export async function submitProductionRequest(
-  deps: { orders: ProductionOrderRepository; startSoon: (id: ObjectId) => Promise<void> },
+  deps: { orders: ProductionOrderRepository; dispatch: () => Promise<void> },
   factory: FactoryId,
   request: ProductionRequest,
   now = new Date(),
 ): Promise<ProductionOrderDoc[]> {
   const wanted = validateRequest(factory, request, now);
-  const existing = await deps.orders.findByKeys(
-    wanted[0]!.orderNumber,
-    wanted.map((doc) => doc.lineId),
-  );
+  const keys = () =>
+    deps.orders.findByKeys(
+      wanted[0]!.orderNumber,
+      wanted.map((doc) => doc.lineId),
+    );
+  const existing = await keys();
+  checkSameConfiguration(wanted, existing);
+  const fresh = wanted.filter((doc) => !existing.some((other) => other.lineId === doc.lineId));
+  if (fresh.length === 0) return wanted.map((doc) => existing.find((e) => e.lineId === doc.lineId)!);
+  // A concurrent submission of the same lines may win some inserts: read back what is stored.
+  await deps.orders.insertManyOnce(fresh);
+  const stored = await keys();
+  checkSameConfiguration(wanted, stored);
+  void deps.dispatch();
+  return wanted.map((doc) => stored.find((other) => other.lineId === doc.lineId)!);
+}
+
+function checkSameConfiguration(wanted: ProductionOrderDoc[], stored: ProductionOrderDoc[]): void {
   wanted.forEach((doc, index) => {
-    const stored = existing.find((other) => other.lineId === doc.lineId);
-    if (stored && !sameConfiguration(stored, doc)) {
+    const other = stored.find((candidate) => candidate.lineId === doc.lineId);
+    if (other && !sameConfiguration(other, doc)) {
       throw new ConflictError(
         `Line ${doc.lineId} of ${doc.orderNumber} was already requested with another configuration`,
-        {
-          field: `lines.${index}`,
-        },
+        { field: `lines.${index}` },
       );
     }
   });
-  const stored: ProductionOrderDoc[] = [];
-  for (const doc of wanted) {
-    const { doc: saved, created } = await deps.orders.insertOnce(doc);
-    if (created) await deps.startSoon(saved._id);
-    stored.push(saved);
-  }
-  return stored;
 }

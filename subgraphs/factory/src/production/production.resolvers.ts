@@ -48,7 +48,7 @@ export const productionResolvers: Resolvers = {
       }
       await authenticateClient(context.authorization, unit.clients, unit.name);
       const productionOrders = await submitProductionRequest(
-        { orders: unit.orders, startSoon: unit.startSoon },
+        { orders: unit.orders, dispatch: unit.dispatch },
         unit.id,
         {
           orderNumber: input.orderNumber,

@@ -10,6 +10,8 @@ import type { Mutex } from './mutex.ts';
 export interface ProductionScheduler {
   completeAt(id: ObjectId, at: Date): Promise<void>;
   deliverAt(id: ObjectId, at: Date): Promise<void>;
+  /** A first delivery attempt right away, not awaited; retries and crashes fall back to deliverAt and the sweep. */
+  deliverNow(id: ObjectId): void;
 }
 
 /**
@@ -74,11 +76,11 @@ export class ProductionService {
     return { started: true, dueAt };
   }
 
-  /** Completes once: the status change and the webhook it owes are one update. */
+  /** Completes once: the status change and the webhook it owes are one update; the line is freed with it. */
   async complete(id: ObjectId): Promise<void> {
     const now = new Date();
-    const done = await this.exclusive(() =>
-      this.orders.collection.findOneAndUpdate(
+    const order = await this.exclusive(async () => {
+      const done = await this.orders.collection.findOneAndUpdate(
         { _id: id, status: 'IN_PRODUCTION' },
         {
           $set: {
@@ -96,15 +98,16 @@ export class ProductionService {
           },
         },
         { returnDocument: 'after' },
-      ),
-    );
-    const order = done ?? (await this.orders.findById(id));
-    if (order?.status !== 'COMPLETED') return;
-    await this.exclusive(() => this.lines.release(id));
-    if (order.webhook?.state === 'PENDING')
-      await this.scheduler.deliverAt(id, order.webhook.nextAttemptAt ?? now);
-    // Not awaited: dispatch may run this very job's successors inline (in-process notifications).
+      );
+      // A repeated job finds it COMPLETED already: it only makes sure the line is free.
+      const current = done ?? (await this.orders.findById(id));
+      if (current?.status === 'COMPLETED') await this.lines.release(id);
+      return current;
+    });
+    // The next queued order starts now, not at the next poll (not awaited: this job is done).
     void this.dispatch();
+    // Also after a crash between completing and delivering: the delivery takes a lease, so never twice at once.
+    if (order?.status === 'COMPLETED' && order.webhook?.state === 'PENDING') this.scheduler.deliverNow(id);
   }
 
   /** Fills free lines with the oldest queued orders; one pass at a time in this process. */
@@ -115,9 +118,14 @@ export class ProductionService {
         if (!next || !(await this.start(next._id))) return;
       }
     });
-    // A failed pass must not poison the chain; the next dispatch or sweep tries again.
+    // A failed pass must not poison the chain (nor go unhandled); the next dispatch or sweep tries again.
     this.dispatching = pass.catch((error: unknown) => this.logger.error({ err: error }, 'dispatch failed'));
-    return pass;
+    return this.dispatching;
+  }
+
+  /** Resolves once no dispatch pass is running or chained (on shutdown). */
+  settled(): Promise<void> {
+    return this.dispatching;
   }
 
   /**
