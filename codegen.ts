@@ -42,7 +42,7 @@ const config: CodegenConfig = {
       OrderLine: '../order/order-line.entity.ts#OrderLine as OrderLineRecord',
       OrderEvent: '../order/order-event.entity.ts#OrderEvent as OrderEventRecord',
       RandomOrderSettings:
-        '../random-orders/random-order-settings.repository.ts#RandomOrderSettings as RandomOrderSettingsRecord',
+        '../random-orders/random-order-schedule.ts#RandomOrderSettings as RandomOrderSettingsRecord',
     }),
     ...subgraph('factory', {
       Factory: '../factory/factory-unit.ts#FactoryUnit',

@@ -68,6 +68,7 @@ async function run(index: number, mongoUrl: string) {
     FACTORY_URL: `http://127.0.0.1:${factoryPort}/graphql`,
     ORDERS_WEBHOOK_URL: `http://127.0.0.1:${ordersPort}/webhooks/production`,
     FACTORY_DB_PREFIX: `ff_bench_${Date.now().toString(36)}_${index}_`,
+    ORDERS_MONGO_DB: `${dbName}_agenda`,
     RANDOM_ORDERS_EVERY: 'off',
   };
   const customers = await startCustomersService(loadCustomersConfig({ ...env, PORT: String(customersPort) }));

@@ -55,7 +55,12 @@ export async function startSupergraph(
     FACTORY_DB_PREFIX: `${mongoDatabaseName('factory')}_`,
     ...overrides.factory,
   });
-  const orders = await startOrders({ ...shared, PORT: String(ordersPort), ...overrides.orders });
+  const orders = await startOrders({
+    ...shared,
+    PORT: String(ordersPort),
+    ORDERS_MONGO_DB: mongoDatabaseName('orders'),
+    ...overrides.orders,
+  });
   const gateway = await startGatewayFor({ ...shared, ...overrides.gateway });
   return {
     customers,

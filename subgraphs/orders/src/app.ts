@@ -1,4 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import type { Agenda } from 'agenda';
+import { MongoClient } from 'mongodb';
+import { createAgenda, drainAgenda } from '#kit/agenda.ts';
 import { listen, type Listening } from '#kit/http.ts';
 import { createLogger, type Logger } from '#kit/logger.ts';
 import { ensurePostgresDatabase } from '#kit/postgres.ts';
@@ -6,14 +9,15 @@ import type { OrdersConfig } from './config.ts';
 import { createCustomersClient, type CustomerLookup } from '#clients/customers-client.ts';
 import { createFactoryClient } from './factory/factory-client.ts';
 import { startJobLoop, type JobLoop } from './jobs/job-loop.ts';
-import { randomOrdersPass } from './jobs/random-orders-job.ts';
+import { registerJobs } from './jobs/random-order-job.ts';
 import { schedulingPass } from './jobs/scheduling-job.ts';
 import { ormConfig } from './mikro-orm.config.ts';
 import { createLogSink } from './outbox/log-sink.ts';
 import { outboxPass } from './outbox/outbox-dispatcher.ts';
+import { createSinkLocks } from './outbox/sink-lock.ts';
 import type { OutboxSink } from './outbox/outbox-message.ts';
 import { createSheetsSinkFromConfig } from './sheets/index.ts';
-import { seedRandomOrderSettings } from './random-orders/seed.ts';
+import { RandomOrderSchedule } from './random-orders/random-order-schedule.ts';
 import { createServer, type OrdersDeps } from './server.ts';
 import { listenForOrderUpdates } from './subscriptions/order-notifications.ts';
 
@@ -21,7 +25,9 @@ export interface OrdersService {
   orm: MikroORM;
   logger: Logger;
   http: Listening;
-  jobs: { scheduling: JobLoop; randomOrders: JobLoop; outbox: JobLoop };
+  jobs: { scheduling: JobLoop; outbox: JobLoop };
+  /** Runs the recurring random-order job (MongoDB database ORDERS_MONGO_DB). */
+  agenda: Agenda;
   close(): Promise<void>;
 }
 
@@ -34,8 +40,9 @@ export interface OrdersOptions {
 }
 
 /**
- * Connects to PostgreSQL, migrates, starts the job loops (scheduling,
- * random orders, outbox) and serves the orders subgraph on `config.PORT`.
+ * Connects to PostgreSQL and MongoDB, migrates, starts the job loops
+ * (scheduling and outbox on PostgreSQL, random orders on Agenda) and serves
+ * the orders subgraph on `config.PORT`.
  */
 export async function startOrdersService(
   config: OrdersConfig,
@@ -45,7 +52,7 @@ export async function startOrdersService(
   await ensurePostgresDatabase(config.DATABASE_URL);
   const orm = await MikroORM.init(ormConfig(config.DATABASE_URL, logger));
   await orm.migrator.up();
-  await seedRandomOrderSettings(orm.em.fork(), config.RANDOM_ORDERS_EVERY);
+  const mongo = await new MongoClient(config.MONGODB_URL).connect();
 
   const customers =
     options.customers ?? createCustomersClient({ url: config.CUSTOMERS_URL, jwtSecret: config.JWT_SECRET });
@@ -57,7 +64,10 @@ export async function startOrdersService(
   const sheets = config.sheets ? createSheetsSinkFromConfig(config.sheets, logger) : null;
   // The outbox's sinks: each gets every message in order, with its own retries.
   const sinks: OutboxSink[] = [createLogSink(logger), ...(sheets ? [sheets] : []), ...(options.sinks ?? [])];
+  const sinkLocks = createSinkLocks(config.DATABASE_URL, logger, sinks.length);
   const retry = { retryBaseMs: config.RETRY_BASE_MS, retryMaxMs: config.RETRY_MAX_MS };
+  // Scheduling stays a PostgreSQL loop: it claims orders (FOR UPDATE SKIP LOCKED) in the same database,
+  // and marks them SCHEDULED with history and outbox in one transaction, which Agenda on MongoDB cannot join.
   const scheduling = startJobLoop(
     'scheduling',
     config.JOB_POLL_MS,
@@ -67,39 +77,49 @@ export async function startOrdersService(
   const outbox = startJobLoop(
     'outbox',
     config.JOB_POLL_MS,
-    outboxPass({ orm, logger, sinks, ...retry }),
+    outboxPass({ orm, logger, sinks, locks: sinkLocks, ...retry }),
     logger,
   );
-  const randomOrders = startJobLoop(
-    'random-orders',
-    config.JOB_POLL_MS,
-    randomOrdersPass({ orm, customers, logger, onPlaced: () => scheduling.kick() }),
-    logger,
-  );
+  const agenda = createAgenda({
+    db: mongo.db(config.ORDERS_MONGO_DB),
+    name: `orders-${process.pid}`,
+    processEveryMs: config.ORDERS_AGENDA_PROCESS_EVERY_MS,
+  });
+  agenda.on('error', (error) => logger.error({ err: error }, 'agenda error'));
+  agenda.on('fail', (error, job) => logger.warn({ err: error, job: job.attrs.name }, 'job failed'));
+  const randomOrders = new RandomOrderSchedule(agenda);
+  registerJobs(agenda, { orm, customers, logger, schedule: randomOrders, onPlaced: () => scheduling.kick() });
+  await randomOrders.seed(config.RANDOM_ORDERS_EVERY);
+  await agenda.start();
   const updates = await listenForOrderUpdates(config.DATABASE_URL, logger);
   const { httpServer, apollo, subscriptions } = await createServer({
     config,
     orm,
     logger,
-    services: { customers, updates, orderPlaced: () => scheduling.kick() },
+    services: { customers, updates, randomOrders, orderPlaced: () => scheduling.kick() },
     afterWebhookRecord: options.afterWebhookRecord,
   });
   const http = await listen(httpServer, config.PORT);
   logger.info({ url: `${http.url}/graphql` }, 'orders subgraph ready');
   let closing: Promise<void> | undefined;
   const close = async () => {
-    await Promise.all([scheduling.drain(), randomOrders.drain(), outbox.drain()]);
+    // drain, not stop: a running random order finishes rather than being unlocked for another worker to redo.
+    await drainAgenda(agenda);
+    await Promise.all([scheduling.drain(), outbox.drain()]);
+    await sinkLocks.close();
     await subscriptions.close();
     await apollo.stop();
     await http.close().catch(() => {});
     await updates.close();
     await orm.close();
+    await mongo.close();
   };
   return {
     orm,
     logger,
     http,
-    jobs: { scheduling, randomOrders, outbox },
+    jobs: { scheduling, outbox },
+    agenda,
     // Closing twice (a test that stopped the process early, then its teardown) closes once.
     close: () => (closing ??= close()),
   };

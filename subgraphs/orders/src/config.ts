@@ -6,8 +6,11 @@ export const ordersConfigSchema = z.object({
   ...commonEnv,
   PORT: env.port(4002),
   DATABASE_URL: env.postgresUrl,
-  /** Kept for deployments that run Agenda; this service's jobs run as PostgreSQL-backed loops. */
+  /** Agenda's store for the recurring random-order job (and its settings). */
   MONGODB_URL: env.mongoUrl,
+  ORDERS_MONGO_DB: z.string().min(1).default('factory_floor_orders'),
+  /** How often Agenda looks for due jobs; a job saved by another process starts up to this much later. */
+  ORDERS_AGENDA_PROCESS_EVERY_MS: z.coerce.number().int().min(10).default(1000),
   CUSTOMERS_URL: env.url('http://127.0.0.1:4001/graphql'),
   FACTORY_URL: env.url('http://127.0.0.1:4003/graphql'),
   FACTORY_CLIENT_NAME: z.string().min(1).default('orders'),
@@ -15,7 +18,7 @@ export const ordersConfigSchema = z.object({
   WEBHOOK_SECRET: z.string().min(8).default('factory-floor-local-webhook-secret'),
   /** `off` or a duration such as `30 seconds`; only the first start-up seeds it, then setRandomOrders rules. */
   RANDOM_ORDERS_EVERY: z.string().default('off'),
-  /** How often the job loops look for due work (scheduling, random orders, outbox). */
+  /** How often the PostgreSQL job loops look for due work (scheduling, outbox). */
   JOB_POLL_MS: z.coerce.number().int().min(10).default(250),
   /** First retry delay of a failed production request or sink delivery; doubles up to the max. */
   RETRY_BASE_MS: z.coerce.number().int().min(1).default(500),

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Identity } from '#kit/auth.ts';
 import type { CustomerLookup } from '#clients/customers-client.ts';
 import type { OrderLoaders } from './order/order-loaders.ts';
+import type { RandomOrderSchedule } from './random-orders/random-order-schedule.ts';
 import type { OrderUpdates } from './subscriptions/order-notifications.ts';
 
 /** Services the resolvers call; built once per process. */
@@ -10,6 +11,8 @@ export interface OrdersServices {
   updates: OrderUpdates;
   /** Tells the scheduling job an order is waiting, so it need not wait for its next poll. */
   orderPlaced: () => void;
+  /** The random-order settings, kept in the recurring Agenda job. */
+  randomOrders: RandomOrderSchedule;
 }
 
 /** What every resolver of this subgraph receives. */

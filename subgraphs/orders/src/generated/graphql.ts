@@ -4,7 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Order as OrderRecord } from '../order/order.entity.ts';
 import type { OrderLine as OrderLineRecord } from '../order/order-line.entity.ts';
 import type { OrderEvent as OrderEventRecord } from '../order/order-event.entity.ts';
-import type { RandomOrderSettings as RandomOrderSettingsRecord } from '../random-orders/random-order-settings.repository.ts';
+import type { RandomOrderSettings as RandomOrderSettingsRecord } from '../random-orders/random-order-schedule.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -2,11 +2,14 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '#kit/logger.ts';
 import { backoffMs } from '../jobs/job-loop.ts';
 import type { OutboxSink } from './outbox-message.ts';
-import { markDelivered, tryLockSink, undeliveredMessages } from './outbox.repository.ts';
+import { markDelivered, undeliveredMessages } from './outbox.repository.ts';
+import { createSinkLocks, type SinkLocks } from './sink-lock.ts';
 
 export interface OutboxDispatcherDeps {
   orm: MikroORM;
   sinks: readonly OutboxSink[];
+  /** Per-sink locks held on their own connections; by default a small pool on the ORM's database. */
+  locks?: SinkLocks;
   logger: Logger;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -14,21 +17,27 @@ export interface OutboxDispatcherDeps {
 }
 
 /**
- * One pass over every sink: under the sink's advisory lock, hand it its
- * oldest unacknowledged messages in id order and record the acknowledgement.
- * A sink that throws keeps its batch and is retried after a growing delay,
- * without holding back the other sinks. Returns true when any batch was full.
+ * One pass over every sink: under the sink's lock, read its oldest
+ * unacknowledged messages in id order, deliver them with no transaction
+ * open (a Sheets sink backing off can take minutes), then record the
+ * acknowledgement. A crash between delivery and acknowledgement means the
+ * batch is delivered again (at least once; sinks are idempotent). A sink
+ * that throws keeps its batch and is retried after a growing delay, without
+ * holding back the other sinks. Returns true when any batch was full.
  */
 export function outboxPass(deps: OutboxDispatcherDeps) {
   const batchSize = deps.batchSize ?? 100;
   const failures = new Map<string, { attempts: number; retryAt: number }>();
+  const locks =
+    deps.locks ?? createSinkLocks(deps.orm.config.get('clientUrl')!, deps.logger, deps.sinks.length);
 
   const deliverTo = async (sink: OutboxSink): Promise<boolean> => {
     const failure = failures.get(sink.name);
     if (failure && Date.now() < failure.retryAt) return false;
-    return deps.orm.em.fork().transactional(async (tx) => {
-      if (!(await tryLockSink(tx, sink.name))) return false;
-      const messages = await undeliveredMessages(tx, sink.name, batchSize);
+    const lock = await locks.tryLock(sink.name);
+    if (!lock) return false;
+    try {
+      const messages = await undeliveredMessages(deps.orm.em.fork(), sink.name, batchSize);
       if (messages.length === 0) return false;
       try {
         await sink.deliver(messages);
@@ -43,9 +52,11 @@ export function outboxPass(deps: OutboxDispatcherDeps) {
         return false;
       }
       failures.delete(sink.name);
-      await markDelivered(tx, sink.name, messages);
+      await markDelivered(deps.orm.em.fork(), sink.name, messages);
       return messages.length === batchSize;
-    });
+    } finally {
+      await lock.release();
+    }
   };
 
   return async (): Promise<boolean> => {

@@ -26,11 +26,11 @@ interface OutboxRow {
 
 /** The oldest messages `sink` has not acknowledged, in id order. */
 export async function undeliveredMessages(
-  tx: EntityManager,
+  em: EntityManager,
   sink: string,
   limit: number,
 ): Promise<OutboxMessage[]> {
-  const rows = await tx.execute<OutboxRow[]>(
+  const rows = await em.execute<OutboxRow[]>(
     `select m.* from "orders"."outbox_message" m
       where not exists (select 1 from "orders"."outbox_delivery" d where d.sink = ? and d.message_id = m.id)
       order by m.id limit ?`,
@@ -47,27 +47,15 @@ export async function undeliveredMessages(
 }
 
 export async function markDelivered(
-  tx: EntityManager,
+  em: EntityManager,
   sink: string,
   messages: readonly OutboxMessage[],
 ): Promise<void> {
   if (messages.length === 0) return;
   // MikroORM expands an array parameter into a list, so `in (?)` (not `?::bigint[]`).
-  await tx.execute(
+  await em.execute(
     `insert into "orders"."outbox_delivery" ("sink", "message_id", "delivered_at")
       select ?, "id", now() from "orders"."outbox_message" where "id" in (?) on conflict do nothing`,
     [sink, messages.map((message) => message.id)],
   );
-}
-
-/**
- * A transaction-scoped advisory lock per sink: only one process delivers to a
- * sink at a time, so messages reach it in id order.
- */
-export async function tryLockSink(tx: EntityManager, sink: string): Promise<boolean> {
-  const [row] = await tx.execute<{ locked: boolean }[]>(
-    'select pg_try_advisory_xact_lock(hashtext(?)) as locked',
-    [`orders-outbox:${sink}`],
-  );
-  return row?.locked === true;
 }

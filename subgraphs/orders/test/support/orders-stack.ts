@@ -1,4 +1,4 @@
-import { createPostgresDatabase } from '#kit/testing/databases.ts';
+import { createPostgresDatabase, mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
 import { freePort } from '#kit/ferretdb.ts';
 import { baseEnv, startCustomers, type Env } from '../../../../test/support/stack.ts';
 import { startOrdersService, type OrdersOptions } from '../../src/app.ts';
@@ -8,6 +8,7 @@ import { loadOrdersConfig } from '../../src/config.ts';
 export const ordersTestEnv = (): Env => ({
   ...baseEnv(),
   JOB_POLL_MS: '50',
+  ORDERS_AGENDA_PROCESS_EVERY_MS: '100',
   RETRY_BASE_MS: '50',
   RETRY_MAX_MS: '500',
   RANDOM_ORDERS_EVERY: 'off',
@@ -27,6 +28,8 @@ export async function startOrdersWithCustomers(env: Env = {}) {
   const customers = await startCustomers({ DATABASE_URL: databaseUrl });
   const shared = {
     DATABASE_URL: databaseUrl,
+    MONGODB_URL: mongoUrl(),
+    ORDERS_MONGO_DB: mongoDatabaseName('orders'),
     CUSTOMERS_URL: `${customers.http.url}/graphql`,
     FACTORY_URL: `http://127.0.0.1:${factoryPort}/graphql`,
     ...env,
