@@ -41,11 +41,15 @@ export function createSinkLocks(databaseUrl: string, logger: Logger, maxSinks = 
         if (!locked) client.release();
       }
       if (!locked) return null;
+      // A checked-out client has no pool listener: without this, losing its connection would throw.
+      const onError = (error: Error) => logger.warn({ err: error, sink }, 'outbox lock connection lost');
+      client.on('error', onError);
       let released = false;
       return {
         async release() {
           if (released) return;
           released = true;
+          client.off('error', onError);
           try {
             await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
             client.release();
