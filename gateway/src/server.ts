@@ -23,6 +23,7 @@ import { supergraphSource } from './supergraph-source.ts';
 import { createSubscriptionHub } from './subscriptions/hub.ts';
 import { buildSupergraphView, type SupergraphView } from './subscriptions/planner.ts';
 import { attachWebSocketServer } from './subscriptions/ws-server.ts';
+import { variableErrorsPlugin } from '#kit/variable-errors-plugin.ts';
 
 /** Builds the gateway (HTTP and WebSocket on one server); listens nowhere. */
 export async function createServer({ config, logger }: { config: GatewayConfig; logger: Logger }) {
@@ -58,6 +59,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       requestLogPlugin(logger),
+      variableErrorsPlugin<GatewayContext>(),
     ],
   });
   await apollo.start();

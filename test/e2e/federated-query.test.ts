@@ -51,6 +51,21 @@ describe('the supergraph through the gateway', () => {
     ]);
   });
 
+  it('names the field of an input error that GraphQL itself catches, through the gateway', async () => {
+    const result = await graphql(
+      stack.url,
+      'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { number } }',
+      { input: { customerId: crypto.randomUUID(), lines: [{ product: 'SPROCKET', quantity: 1 }] } },
+      'operator',
+    );
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.lines.0.product',
+    });
+    const orders = await graphql<{ orders: { totalCount: number } }>(stack.url, '{ orders { totalCount } }');
+    expect(orders.data?.orders.totalCount).toBe(0);
+  });
+
   it('refuses a caller without a token', async () => {
     const result = await graphql(stack.url, '{ factories { id } }', {}, null);
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

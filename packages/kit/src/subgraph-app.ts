@@ -11,6 +11,7 @@ import {
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Identity, TokenVerifier } from './auth.ts';
 import { DomainError, formatError } from './errors.ts';
+import { variableErrorsPlugin } from './variable-errors-plugin.ts';
 import type { Logger } from './logger.ts';
 
 /** The operation @apollo/gateway sends to check a subgraph; the only one allowed without a token. */
@@ -60,6 +61,7 @@ export async function createSubgraphApp<Ctx extends object>(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      variableErrorsPlugin<Ctx>(),
       ...(options.plugins ?? []),
     ],
   });

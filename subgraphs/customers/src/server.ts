@@ -11,7 +11,6 @@ import { CustomerRepository } from './customer/customer.repository.ts';
 import { customerResolvers } from './customer/customer.resolvers.ts';
 import { CustomerService } from './customer/customer.service.ts';
 import { dateTimeScalar } from '#kit/scalars.ts';
-import { variableErrorsPlugin } from './validation/variable-errors-plugin.ts';
 
 const typeDefs = parse(readFileSync(new URL('../../../schema/customers.graphql', import.meta.url), 'utf8'));
 
@@ -40,6 +39,5 @@ export function createServer({ config, orm, logger }: CustomersDeps) {
       if (!(await orm.isConnected())) throw new Error('PostgreSQL is not connected');
     },
     exposeInternals: config.NODE_ENV === 'development',
-    plugins: [variableErrorsPlugin<Context>()],
   });
 }
