@@ -97,7 +97,7 @@ export async function startOrdersService(
     orm,
     logger,
     services: { customers, updates, randomOrders, orderPlaced: () => scheduling.kick() },
-    afterWebhookRecord: options.afterWebhookRecord,
+    afterWebhookRecord: options.afterWebhookRecord ?? crashAfterWebhookCommit(config),
   });
   const http = await listen(httpServer, config.PORT);
   logger.info({ url: `${http.url}/graphql` }, 'orders subgraph ready');
@@ -123,4 +123,10 @@ export async function startOrdersService(
     // Closing twice (a test that stopped the process early, then its teardown) closes once.
     close: () => (closing ??= close()),
   };
+}
+
+/** ORDERS_TEST_CRASH_AFTER_WEBHOOK_COMMIT: die as a crash would, committed but not answered. */
+function crashAfterWebhookCommit(config: OrdersConfig): OrdersOptions['afterWebhookRecord'] {
+  if (!config.ORDERS_TEST_CRASH_AFTER_WEBHOOK_COMMIT || config.NODE_ENV === 'production') return undefined;
+  return () => process.kill(process.pid, 'SIGKILL');
 }

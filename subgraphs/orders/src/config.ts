@@ -23,6 +23,14 @@ export const ordersConfigSchema = z.object({
   /** First retry delay of a failed production request or sink delivery; doubles up to the max. */
   RETRY_BASE_MS: z.coerce.number().int().min(1).default(500),
   RETRY_MAX_MS: z.coerce.number().int().min(1).default(60_000),
+  /**
+   * Test only (ignored when NODE_ENV=production): the process SIGKILLs itself right after a
+   * webhook's completion commits and before the reply, for the crash test.
+   */
+  ORDERS_TEST_CRASH_AFTER_WEBHOOK_COMMIT: z
+    .enum(['0', '1', 'false', 'true'])
+    .default('0')
+    .transform((value) => value === '1' || value === 'true'),
 });
 
 /** The service's variables, plus the Google Sheets sink's (off unless a sheet and credentials are set). */
