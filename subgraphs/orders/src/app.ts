@@ -20,6 +20,7 @@ import { createSheetsSinkFromConfig } from './sheets/index.ts';
 import { RandomOrderSchedule } from './random-orders/random-order-schedule.ts';
 import { createServer, type OrdersDeps } from './server.ts';
 import { listenForOrderUpdates } from './subscriptions/order-notifications.ts';
+import { ordersChangedSince } from './subscriptions/orders-changed-since.ts';
 
 export interface OrdersService {
   orm: MikroORM;
@@ -91,7 +92,9 @@ export async function startOrdersService(
   registerJobs(agenda, { orm, customers, logger, schedule: randomOrders, onPlaced: () => scheduling.kick() });
   await randomOrders.seed(config.RANDOM_ORDERS_EVERY);
   await agenda.start();
-  const updates = await listenForOrderUpdates(config.DATABASE_URL, logger);
+  const updates = await listenForOrderUpdates(config.DATABASE_URL, logger, {
+    changedSince: ordersChangedSince(orm),
+  });
   const { httpServer, apollo, subscriptions } = await createServer({
     config,
     orm,

@@ -23,12 +23,41 @@ export interface OrderUpdates {
   close(): Promise<void>;
 }
 
-/** One LISTEN connection per process fanning out to its subscribers; reconnects with backoff. */
-export async function listenForOrderUpdates(databaseUrl: string, logger: Logger): Promise<OrderUpdates> {
+/** How far before a lost connection to look for changes: an event's time is taken before its commit. */
+const MISSED_MARGIN_MS = 30_000;
+
+export interface ListenOptions {
+  /** The orders changed since a time, re-sent after a reconnect so no change is missed while deaf. */
+  changedSince?: (since: Date) => Promise<Order[]>;
+}
+
+/**
+ * One LISTEN connection per process fanning out to its subscribers. When
+ * the connection drops it reconnects with backoff, LISTENs again, then
+ * re-sends the current state of every order changed around the outage
+ * (a subscriber may see a state twice, never miss one).
+ */
+export async function listenForOrderUpdates(
+  databaseUrl: string,
+  logger: Logger,
+  options: ListenOptions = {},
+): Promise<OrderUpdates> {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   let client: pg.Client | undefined;
   let closed = false;
+  let lostAt: Date | undefined;
+
+  const catchUp = async () => {
+    if (!lostAt || !options.changedSince) return;
+    const since = new Date(lostAt.getTime() - MISSED_MARGIN_MS);
+    lostAt = undefined;
+    try {
+      for (const order of await options.changedSince(since)) emitter.emit('order', order);
+    } catch (error) {
+      logger.warn({ err: error }, 'cannot re-read orders changed while the listener was down');
+    }
+  };
 
   const connect = async (): Promise<void> => {
     for (let attempt = 0; !closed; attempt++) {
@@ -39,15 +68,23 @@ export async function listenForOrderUpdates(databaseUrl: string, logger: Logger)
           if (message.channel !== ORDER_UPDATED_CHANNEL || !message.payload) return;
           emitter.emit('order', fromSnapshot(JSON.parse(message.payload) as OrderSnapshot));
         });
+        let lost = false;
         candidate.on('error', (error) => {
+          if (lost || closed) return; // one reconnect per lost connection
+          lost = true;
+          lostAt ??= new Date();
+          client = undefined;
           logger.warn({ err: error }, 'order updates listener lost its connection; reconnecting');
           void candidate.end().catch(() => {});
-          if (!closed) void connect();
+          void connect();
         });
         await candidate.query(`LISTEN ${ORDER_UPDATED_CHANNEL}`);
         client = candidate;
+        // Listening again first, then re-reading: a change after the read comes by NOTIFY.
+        await catchUp();
         return;
       } catch (error) {
+        lostAt ??= new Date();
         await candidate.end().catch(() => {});
         logger.warn({ err: error, attempt }, 'cannot LISTEN for order updates yet');
         await sleep(Math.min(100 * 2 ** attempt, 5000));
@@ -55,6 +92,7 @@ export async function listenForOrderUpdates(databaseUrl: string, logger: Logger)
     }
   };
   await connect();
+  lostAt = undefined; // the first connection has nothing to catch up on
 
   return {
     subscribe(number) {
