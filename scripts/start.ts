@@ -28,25 +28,31 @@ env.CUSTOMERS_URL ??= url(portOf('customers'), '/graphql');
 env.ORDERS_URL ??= url(portOf('orders'), '/graphql');
 env.FACTORY_URL ??= url(portOf('factory'), '/graphql');
 env.ORDERS_WEBHOOK_URL ??= url(portOf('orders'), '/webhooks/production');
+// A local floor is never idle: random orders every 30 s unless configured (`off` disables).
+env.RANDOM_ORDERS_EVERY ??= '30 seconds';
 
 const children: ChildProcess[] = [];
 let ferret: RunningFerretDb | undefined;
 let stopping = false;
 
+let stopped: Promise<void> | undefined;
+
+/** Stops the children in reverse start order, then FerretDB; a second signal waits for the same stop. */
 async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
+  stopped ??= (async () => {
     stopping = true;
     console.log('\nStopping Factory Floor...');
     for (const child of [...children].reverse()) {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
         const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
         const timeout = sleep(10_000).then(() => child.kill('SIGKILL'));
         await Promise.race([exited, timeout]);
       }
     }
     await ferret?.stop();
-  }
+  })();
+  await stopped;
   process.exit(code);
 }
 process.on('SIGINT', () => void stopAll(0));
@@ -112,6 +118,11 @@ try {
       void stopAll(1);
     });
     await waitReady(service.name, service.port, child);
+    if (service.name === 'customers' && env.SEED_CUSTOMERS !== 'off') {
+      // Idempotent: someone to order for on a fresh stack, nothing new on later starts.
+      const seed = spawnSync(process.execPath, ['scripts/seed.ts'], { cwd: root, env, stdio: 'inherit' });
+      if (seed.status !== 0) throw new Error('seeding customers failed');
+    }
   }
 
   const gateway = portOf('gateway');

@@ -48,6 +48,8 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     suggestions: suggestionsEnabled(config),
   });
   const apollo = new ApolloServer<GatewayContext>({
+    // Shutdown is ours (closeOnSignals): Apollo's own handler would re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     gateway,
     formatError,
     includeStacktraceInErrorResponses: config.NODE_ENV === 'development',

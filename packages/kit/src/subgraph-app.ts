@@ -54,6 +54,8 @@ export async function createSubgraphApp<Ctx extends object>(
   const app = express();
   const httpServer = createServer(app);
   const apollo = new ApolloServer<Ctx>({
+    // Shutdown is ours (closeOnSignals): Apollo's own handler would re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     schema: options.schema,
     formatError: formatError(options.exposeInternals),
     includeStacktraceInErrorResponses: options.exposeInternals,
