@@ -58,8 +58,13 @@ async function singleRun(root: string, orders: number) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const seconds = (performance.now() - started) / 1000;
-  await unit.db.dropDatabase();
+  // Drop only after closing: FerretDB 1.24 on SQLite can die (SIGBUS) when a database is dropped under live queries.
+  const { db } = unit;
   await service.close();
+  const { MongoClient } = await import('mongodb');
+  const mongo = await new MongoClient(process.env.MONGODB_URL!).connect();
+  await mongo.db(db.databaseName).dropDatabase();
+  await mongo.close();
   receiver.close();
   console.log(JSON.stringify({ rate: orders / seconds, seconds }));
 }
