@@ -22,9 +22,7 @@ afterAll(async () => {
   await orm?.close();
 });
 
-// Skipped until the orders dispatcher's markDelivered works: MikroORM expands the id array bound to
-// `?::bigint[]` into a list ("malformed array literal"), so no batch is ever acknowledged. Unskip then.
-describe.skip('Google Sheets sink behind the real outbox dispatcher', () => {
+describe('Google Sheets sink behind the real outbox dispatcher', () => {
   it('delivers PostgreSQL outbox messages once, across a lost reply and a restart', async () => {
     const credentials = serviceAccount(standIn);
     const orders = [orderLifecycle(), orderLifecycle()];
