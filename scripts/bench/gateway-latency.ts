@@ -9,14 +9,11 @@
  * (MONGODB_URL, else a FerretDB started here).
  *   node scripts/bench/gateway-latency.ts [--queries=400] [--subscribers=200] [--orders=15]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { signToken } from '#kit/auth.ts';
-import { freePort, startFerretDb } from '#kit/ferretdb.ts';
+import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
 import { startCustomersService } from '../../subgraphs/customers/src/app.ts';
 import { loadCustomersConfig } from '../../subgraphs/customers/src/config.ts';
 import { startFactoryService } from '../../subgraphs/factory/src/app.ts';
@@ -56,17 +53,9 @@ async function gql<T>(url: string, token: string, query: string, variables: Reco
   return body.data;
 }
 
-let mongoUrl = process.env.MONGODB_URL;
-let stopMongo = async () => {};
-if (!mongoUrl) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ff-bench-ferretdb-'));
-  const ferret = await startFerretDb({ dataDir });
-  mongoUrl = ferret.url;
-  stopMongo = async () => {
-    await ferret.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-}
+const mongo = await throwawayMongo('bench');
+const mongoUrl = mongo.url;
+const stopMongo = mongo.stop;
 const dbName = `ff_bench_gateway_${Date.now().toString(36)}`;
 const admin = new pg.Client({ connectionString: adminUrl });
 await admin.connect();

@@ -7,11 +7,8 @@
  * else localhost PostgreSQL and a FerretDB started here).
  *   node scripts/bench/orders-throughput.ts [--seconds=30] [--runs=3] [--in-flight=40] [--warmup=5]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { freePort, startFerretDb } from '#kit/ferretdb.ts';
+import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
 import { signToken } from '#kit/auth.ts';
 import { sleep } from '#kit/sim-time.ts';
 import { startCustomersService } from '../../subgraphs/customers/src/app.ts';
@@ -200,17 +197,9 @@ async function run(index: number, mongoUrl: string) {
   };
 }
 
-let mongoUrl = process.env.MONGODB_URL;
-let stopMongo = async () => {};
-if (!mongoUrl) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ff-bench-ferretdb-'));
-  const ferret = await startFerretDb({ dataDir });
-  mongoUrl = ferret.url;
-  stopMongo = async () => {
-    await ferret.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-}
+const mongo = await throwawayMongo('bench');
+const mongoUrl = mongo.url;
+const stopMongo = mongo.stop;
 const results = [];
 try {
   for (let index = 0; index < RUNS; index++) results.push(await run(index, mongoUrl));

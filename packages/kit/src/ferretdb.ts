@@ -1,5 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -94,4 +95,22 @@ export async function startFerretDb(options: {
       await client.close();
     }
   }
+}
+
+/**
+ * A MongoDB-wire server for one run (tests, benchmarks): `MONGODB_URL` when
+ * set, else a FerretDB on a temporary directory that `stop()` removes.
+ */
+export async function throwawayMongo(label: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const configured = process.env.MONGODB_URL;
+  if (configured) return { url: configured, stop: async () => {} };
+  const dataDir = mkdtempSync(join(tmpdir(), `ff-${label}-ferretdb-`));
+  const ferret = await startFerretDb({ dataDir });
+  return {
+    url: ferret.url,
+    stop: async () => {
+      await ferret.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

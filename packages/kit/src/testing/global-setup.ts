@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
-import { startFerretDb } from '../ferretdb.ts';
+import { throwawayMongo } from '../ferretdb.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -34,24 +31,15 @@ export default async function setup(project: TestProject) {
   });
   await admin.end();
 
-  let mongoUrl = process.env.MONGODB_URL;
-  let stopMongo = async () => {};
-  if (!mongoUrl) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ff-ferretdb-'));
-    const ferret = await startFerretDb({ dataDir });
-    mongoUrl = ferret.url;
-    stopMongo = async () => {
-      await ferret.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    };
-  }
+  const mongo = await throwawayMongo('test');
+  const mongoUrl = mongo.url;
 
   project.provide('postgresAdminUrl', postgresAdminUrl);
   project.provide('mongoUrl', mongoUrl);
   project.provide('runPrefix', runPrefix);
 
   return async () => {
-    await stopMongo();
+    await mongo.stop();
     const cleanup = new pg.Client({ connectionString: postgresAdminUrl });
     await cleanup.connect();
     const { rows } = await cleanup.query<{ datname: string }>(
