@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '#kit/ferretdb.ts';
-import { mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
-import { startFactory } from '../../../test/support/stack.ts';
+import type { startFactory } from '../../../test/support/stack.ts';
 import { createCustomer, eventually, placeOrder, readOrder } from './support/orders-fixtures.ts';
-import { startOrdersWithCustomers } from './support/orders-stack.ts';
-import { completionOf, deliverWebhook, TEST_WEBHOOK_SECRET } from './support/webhooks.ts';
+import { startFactoryFor, startOrdersWithCustomers } from './support/orders-stack.ts';
+import { completionOf, deliverWebhook } from './support/webhooks.ts';
 
 type Stack = Awaited<ReturnType<typeof startOrdersWithCustomers>>;
 
@@ -14,13 +12,7 @@ describe('completing a SCHEDULED order', () => {
   let factory: Awaited<ReturnType<typeof startFactory>>;
   beforeAll(async () => {
     stack = await startOrdersWithCustomers();
-    factory = await startFactory({
-      PORT: String(stack.factoryPort),
-      MONGODB_URL: mongoUrl(),
-      FACTORY_DB_PREFIX: `${mongoDatabaseName('factory')}_`,
-      ORDERS_WEBHOOK_URL: `http://127.0.0.1:${await freePort()}/webhooks/production`,
-      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-    });
+    factory = await startFactoryFor(stack);
   });
   afterAll(async () => {
     await stack?.close();

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '#kit/ferretdb.ts';
-import { mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
-import { startFactory } from '../../../test/support/stack.ts';
+import type { startFactory } from '../../../test/support/stack.ts';
 import { createCustomer, eventually, placeOrder, readOrder } from './support/orders-fixtures.ts';
 import { spawnOrders } from './support/orders-child.ts';
-import { startOrdersWithCustomers } from './support/orders-stack.ts';
-import { completionOf, deliverWebhook, TEST_WEBHOOK_SECRET } from './support/webhooks.ts';
+import { startFactoryFor, startOrdersWithCustomers } from './support/orders-stack.ts';
+import { completionOf, deliverWebhook } from './support/webhooks.ts';
 
 type Stack = Awaited<ReturnType<typeof startOrdersWithCustomers>>;
 type Child = Awaited<ReturnType<typeof spawnOrders>>;
@@ -21,13 +19,7 @@ describe('the order service killed between a webhook commit and its reply', () =
   const children: Child[] = [];
   beforeAll(async () => {
     stack = await startOrdersWithCustomers();
-    factory = await startFactory({
-      PORT: String(stack.factoryPort),
-      MONGODB_URL: mongoUrl(),
-      FACTORY_DB_PREFIX: `${mongoDatabaseName('factory')}_`,
-      ORDERS_WEBHOOK_URL: `http://127.0.0.1:${await freePort()}/webhooks/production`,
-      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-    });
+    factory = await startFactoryFor(stack);
   });
   afterAll(async () => {
     await Promise.all(children.map((child) => child.stop()));

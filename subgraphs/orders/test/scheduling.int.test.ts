@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
 import { graphql } from '#kit/testing/graphql-client.ts';
-import { startFactory } from '../../../test/support/stack.ts';
+import type { startFactory } from '../../../test/support/stack.ts';
 import { createCustomer, eventually, placeOrder, readOrder } from './support/orders-fixtures.ts';
-import { startOrdersWithCustomers } from './support/orders-stack.ts';
-import { TEST_WEBHOOK_SECRET } from './support/webhooks.ts';
+import { startFactoryFor, startOrdersWithCustomers } from './support/orders-stack.ts';
 
 type Stack = Awaited<ReturnType<typeof startOrdersWithCustomers>>;
 
@@ -44,13 +42,7 @@ describe('scheduling when a factory is down', () => {
     expect((await readOrder(stack.ordersUrl, number))!.status).toBe('VERIFIED');
 
     const factoryUrl = `http://127.0.0.1:${stack.factoryPort}/graphql`;
-    factory = await startFactory({
-      PORT: String(stack.factoryPort),
-      MONGODB_URL: mongoUrl(),
-      FACTORY_DB_PREFIX: `${mongoDatabaseName('factory')}_`,
-      ORDERS_WEBHOOK_URL: `${stack.orders.http.url}/webhooks/production`,
-      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-    });
+    factory = await startFactoryFor(stack, `${stack.orders.http.url}/webhooks/production`);
 
     const scheduled = await eventually(async () => {
       const order = await readOrder(stack.ordersUrl, number);
