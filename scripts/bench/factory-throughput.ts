@@ -2,6 +2,7 @@
 // HTTP as the order service does, time until all are COMPLETED (webhooks to a local 200
 // receiver). Median of RUNS runs, each in a fresh process and fresh databases.
 // Usage: MONGODB_URL=mongodb://... node scripts/bench/factory-throughput.ts [orders=100] [runs=3] [other-checkout]
+// (BENCH_LINES_PER_REQUEST, default 100: how many orders one production request carries)
 // With another checkout of the repo (e.g. an older commit extracted by `git archive`), runs
 // alternate between the two so both see the same machine load, and both medians are printed.
 import { execFileSync } from 'node:child_process';
@@ -36,8 +37,10 @@ async function singleRun(root: string, orders: number) {
   const query = `mutation ($input: ProductionRequestInput!) {
     submitProductionRequest(factory: "widgets", input: $input) { orderNumber } }`;
   const started = performance.now();
-  for (let first = 0; first < orders; first += 100) {
-    const lines = Array.from({ length: Math.min(100, orders - first) }, (_, i) => ({
+  // BENCH_LINES_PER_REQUEST=1 makes every order its own request, as the order service sends them.
+  const perRequest = Number(process.env.BENCH_LINES_PER_REQUEST ?? 100);
+  for (let first = 0; first < orders; first += perRequest) {
+    const lines = Array.from({ length: Math.min(perRequest, orders - first) }, (_, i) => ({
       lineId: String(first + i),
       product: 'WIDGET',
       quantity: 1,
