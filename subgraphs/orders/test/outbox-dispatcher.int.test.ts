@@ -66,8 +66,9 @@ describe('the outbox dispatcher', () => {
       orm,
       logger,
       sinks: [steady, flaky],
-      retryBaseMs: 30,
-      retryMaxMs: 100,
+      // Long enough that the next pass surely falls inside the backoff, even on a loaded machine.
+      retryBaseMs: 1000,
+      retryMaxMs: 1500,
       batchSize: 3,
     });
 
@@ -84,10 +85,10 @@ describe('the outbox dispatcher', () => {
     await pass(); // still inside the backoff: not called again
     expect(flaky.calls).toBe(callsAfterFailure);
 
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 10_000;
     while (flaky.received.length < 5 && Date.now() < deadline) {
       await pass();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(flaky.received.map((message) => message.id)).toEqual(steady.received.map((message) => message.id));
     expect(new Set(steady.received.map((message) => message.id)).size).toBe(5);
