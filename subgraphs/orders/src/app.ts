@@ -101,6 +101,7 @@ export async function startOrdersService(
     logger,
     services: { customers, updates, randomOrders, orderPlaced: () => scheduling.kick() },
     afterWebhookRecord: options.afterWebhookRecord ?? crashAfterWebhookCommit(config),
+    sinks,
   });
   const http = await listen(httpServer, config.PORT);
   logger.info({ url: `${http.url}/graphql` }, 'orders subgraph ready');

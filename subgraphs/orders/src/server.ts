@@ -5,6 +5,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { createTokenVerifier, type Identity } from '#kit/auth.ts';
 import type { Logger } from '#kit/logger.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
+import type { OutboxSink } from './outbox/outbox-message.ts';
+import { mountOutboxStatus } from './outbox/outbox-status.ts';
 import { dateTimeScalar, jsonScalar } from '#kit/scalars.ts';
 import type { OrdersConfig } from './config.ts';
 import type { Context, OrdersServices } from './context.ts';
@@ -29,6 +31,8 @@ export interface OrdersDeps {
   services: OrdersServices;
   /** Test hook for the webhook (see ProductionWebhookOptions). */
   afterWebhookRecord?: ProductionWebhookOptions['afterRecord'];
+  /** The outbox's sinks, for `GET /outbox`. */
+  sinks?: readonly OutboxSink[];
 }
 
 /** Merges resolver maps type by type (Query and Mutation come from several domains). */
@@ -42,7 +46,14 @@ function mergeResolvers(...maps: Resolvers[]): Resolvers {
 }
 
 /** Builds the orders subgraph (HTTP, webhook and subscriptions) over ready dependencies; listens nowhere. */
-export async function createServer({ config, orm, logger, services, afterWebhookRecord }: OrdersDeps) {
+export async function createServer({
+  config,
+  orm,
+  logger,
+  services,
+  afterWebhookRecord,
+  sinks = [],
+}: OrdersDeps) {
   const resolvers = mergeResolvers(
     orderResolvers,
     randomOrdersResolvers,
@@ -68,13 +79,15 @@ export async function createServer({ config, orm, logger, services, afterWebhook
       if (!(await orm.isConnected())) throw new Error('PostgreSQL is not connected');
     },
     exposeInternals: config.NODE_ENV === 'development',
-    routes: (express) =>
+    routes: (express) => {
       mountProductionWebhook(express, {
         orm,
         logger,
         secret: config.WEBHOOK_SECRET,
         afterRecord: afterWebhookRecord,
-      }),
+      });
+      mountOutboxStatus(express, orm, sinks);
+    },
   });
   const subscriptions = serveSubscriptions({
     httpServer: app.httpServer,

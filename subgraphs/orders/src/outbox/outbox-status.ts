@@ -1,0 +1,33 @@
+import type { Express } from 'express';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { OutboxSink } from './outbox-message.ts';
+
+/** A sink may report more about itself (the Sheets sink: last error, rows written). */
+type ReportingSink = OutboxSink & { status?: () => object };
+
+/** How far each sink is behind: messages not yet delivered to it, and the oldest one's age. */
+export async function outboxBacklog(orm: MikroORM, sinks: readonly ReportingSink[]) {
+  return Promise.all(
+    sinks.map(async (sink) => {
+      const [row] = await orm.em.fork().execute<{ backlog: string; oldest: Date | null }[]>(
+        `select count(*) as backlog, min(m.created_at) as oldest
+           from orders.outbox_message m
+          where not exists (select 1 from orders.outbox_delivery d where d.sink = ? and d.message_id = m.id)`,
+        [sink.name],
+      );
+      return {
+        sink: sink.name,
+        backlog: Number(row?.backlog ?? 0),
+        oldestPendingAt: row?.oldest ?? null,
+        ...(sink.status ? { status: sink.status() } : {}),
+      };
+    }),
+  );
+}
+
+/** `GET /outbox`: lets an operator see when a sink (the Google Sheet) falls behind. */
+export function mountOutboxStatus(app: Express, orm: MikroORM, sinks: readonly ReportingSink[]): void {
+  app.get('/outbox', async (_req, res) => {
+    res.json({ sinks: await outboxBacklog(orm, sinks) });
+  });
+}
