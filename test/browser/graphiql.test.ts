@@ -85,7 +85,14 @@ describe.skipIf(!present)('GraphiQL at /graphiql in headless Chromium', () => {
       'operator',
     );
     expect(placed.data?.placeOrder.number).toBe('ORD-000001');
-    await expect.poll(() => responseText(page), { timeout: 20_000 }).toContain('COMPLETE');
+    await expect
+      .poll(() => responseText(page), { timeout: 20_000 })
+      .toContain('COMPLETE')
+      .catch(async (error: unknown) => {
+        // What GraphiQL shows instead, for whoever reads a failed run.
+        console.error(`GraphiQL response pane: ${await responseText(page)}`);
+        throw error;
+      });
     expect(await responseText(page)).toContain('Browser Buyer');
 
     expect(requested.length).toBeGreaterThan(3);

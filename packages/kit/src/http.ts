@@ -16,6 +16,10 @@ export async function listen(
   host = '127.0.0.1',
 ): Promise<Listening> {
   const server = typeof handler === 'function' ? createServer(handler) : handler;
+  // Outlive the callers' idle keep-alive sockets (the gateway's and services' fetch agents), so a
+  // socket is never closed by the server just as a caller reuses it (an intermittent ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
