@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 
 export type ErrorCode =
   'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
@@ -48,11 +48,6 @@ export class ForbiddenError extends DomainError {
   constructor(message: string) {
     super('FORBIDDEN', message);
   }
-}
-
-/** The one place domain errors become GraphQL errors. */
-export function toGraphQLError(error: DomainError): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
 }
 
 function findDomainError(error: unknown): DomainError | undefined {
