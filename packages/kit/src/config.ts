@@ -25,7 +25,30 @@ export function loadConfig<S extends z.ZodType>(
       result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
     );
   }
+  const publicSecrets = productionDefaults(result.data);
+  if (publicSecrets.length) throw new ConfigError(publicSecrets);
   return result.data;
+}
+
+/** Every development default of a secret: public (they are in this repository), so never valid in production. */
+const developmentSecrets = new Set<string>();
+
+/**
+ * A secret with a default that works on a developer machine. In production
+ * (`NODE_ENV=production`) it must be set, and not to a development default.
+ */
+const secret = (developmentDefault: string, minLength = 16) => {
+  developmentSecrets.add(developmentDefault);
+  return z.string().min(minLength).default(developmentDefault);
+};
+
+function productionDefaults(config: unknown): string[] {
+  if (!config || typeof config !== 'object') return [];
+  const values = config as Record<string, unknown>;
+  if (values.NODE_ENV !== 'production') return [];
+  return Object.entries(values)
+    .filter(([, value]) => typeof value === 'string' && developmentSecrets.has(value))
+    .map(([name]) => `${name}: must be set in production, and not to the development default`);
 }
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -34,13 +57,14 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 export const commonEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JWT_SECRET: z.string().min(16).default('factory-floor-local-development-secret'),
+  JWT_SECRET: secret('factory-floor-local-development-secret'),
   JWKS_URL: z.url().optional(),
   SIM_TIME_SCALE: z.coerce.number().min(0).default(1),
 };
 
 export const env = {
   port,
+  secret,
   postgresUrl: z.string().startsWith('postgres').default('postgres://postgres@127.0.0.1:5432/factory_floor'),
   mongoUrl: z.string().startsWith('mongodb').default('mongodb://127.0.0.1:27017/'),
   url: (fallback: string) => z.url().default(fallback),

@@ -19,15 +19,14 @@ export const factoryConfigSchema = z.object({
   PRODUCTION_LINES_GADGETS: lines.optional(),
   PRODUCTION_LINES_GIZMOS: lines.optional(),
   /** `name:secret` registered as an API client of every factory at start-up; `off` to skip. */
-  FACTORY_BOOTSTRAP_CLIENT: z
-    .string()
-    .default('orders:factory-floor-local-orders-secret')
+  FACTORY_BOOTSTRAP_CLIENT: env
+    .secret('orders:factory-floor-local-orders-secret', 3)
     .refine(
       (value) => value === 'off' || /^[^:\s]+:.{8,}$/.test(value),
       'must be "name:secret" (secret ≥ 8 chars) or "off"',
     ),
   ORDERS_WEBHOOK_URL: env.url('http://127.0.0.1:4002/webhooks/production'),
-  WEBHOOK_SECRET: z.string().min(8).default('factory-floor-local-webhook-secret'),
+  WEBHOOK_SECRET: env.secret('factory-floor-local-webhook-secret', 8),
   /** Attempts before a completion webhook is kept as FAILED (still visible, never dropped). */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
   /** First retry delay; doubles per attempt (with jitter) up to WEBHOOK_RETRY_MAX_MS. */

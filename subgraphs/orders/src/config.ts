@@ -14,8 +14,8 @@ export const ordersConfigSchema = z.object({
   CUSTOMERS_URL: env.url('http://127.0.0.1:4001/graphql'),
   FACTORY_URL: env.url('http://127.0.0.1:4003/graphql'),
   FACTORY_CLIENT_NAME: z.string().min(1).default('orders'),
-  FACTORY_CLIENT_SECRET: z.string().min(8).default('factory-floor-local-orders-secret'),
-  WEBHOOK_SECRET: z.string().min(8).default('factory-floor-local-webhook-secret'),
+  FACTORY_CLIENT_SECRET: env.secret('factory-floor-local-orders-secret', 8),
+  WEBHOOK_SECRET: env.secret('factory-floor-local-webhook-secret', 8),
   /** `off` or a duration such as `30 seconds`; only the first start-up seeds it, then setRandomOrders rules. */
   RANDOM_ORDERS_EVERY: z.string().default('off'),
   /** How often the PostgreSQL job loops look for due work (scheduling, outbox). */
