@@ -1,7 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import type { Fetcher, FetcherOpts, FetcherParams } from '@graphiql/toolkit';
-
-const isSubscription = (query: string) => /^\s*subscription\b/m.test(query.replace(/#[^\n]*/g, ''));
+import { selectOperation } from './operation.ts';
 
 /**
  * HTTP for queries and mutations, graphql-ws for subscriptions, both
@@ -22,19 +21,16 @@ export function createFetcher(httpUrl: string, wsUrl: string): Fetcher {
     const headers = (options?.headers ?? {}) as Record<string, string>;
     const authorization =
       Object.entries(headers).find(([key]) => key.toLowerCase() === 'authorization')?.[1] ?? '';
-    if (isSubscription(params.query)) {
-      const client = clientFor(authorization);
+    const { operationName, kind } = selectOperation(params.query, params.operationName);
+    const request = { query: params.query, variables: params.variables ?? undefined, operationName };
+    if (kind === 'subscription') {
       // graphql-ws yields formatted results; GraphiQL reads them the same way.
-      return client.iterate({
-        query: params.query,
-        variables: params.variables ?? undefined,
-        operationName: params.operationName ?? undefined,
-      }) as unknown as ReturnType<Fetcher>;
+      return clientFor(authorization).iterate(request) as unknown as ReturnType<Fetcher>;
     }
     return fetch(httpUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(params),
+      body: JSON.stringify(request),
     }).then((response) => response.json());
   };
 }
