@@ -11,8 +11,11 @@ export interface GatewayService {
   close(): Promise<void>;
 }
 
-export async function startGateway(config: GatewayConfig): Promise<GatewayService> {
-  const logger = createLogger('gateway', config.LOG_LEVEL);
+/** `logger` replaces the service's own (tests read what an operator would see). */
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger = createLogger('gateway', config.LOG_LEVEL),
+): Promise<GatewayService> {
   const server = await createServer({ config, logger });
   const http = await listen(server.httpServer, config.PORT);
   logger.info({ url: `${http.url}/graphql` }, 'gateway ready');

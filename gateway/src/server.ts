@@ -28,16 +28,18 @@ import { variableErrorsPlugin } from '#kit/variable-errors-plugin.ts';
 /** Builds the gateway (HTTP and WebSocket on one server); listens nowhere. */
 export async function createServer({ config, logger }: { config: GatewayConfig; logger: Logger }) {
   const urls = subgraphUrls(config);
+  // @apollo/gateway reads this in its constructor and otherwise reports usage to Apollo every hour.
+  process.env.APOLLO_TELEMETRY_DISABLED = config.APOLLO_TELEMETRY ? 'false' : '1';
   const gateway = new ApolloGateway({
     ...supergraphSource(config),
-    buildService: ({ name, url }) => buildDataSources([{ name, url: url ?? '' }], urls)[name]!,
+    buildService: ({ name, url }) => buildDataSources([{ name, url: url ?? '' }], urls, logger)[name]!,
   });
   // The subscription side plans on the same supergraph the gateway serves, rebuilt on every update.
   let view: SupergraphView | undefined;
   let dataSources: ServiceMap = {};
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     view = buildSupergraphView(coreSupergraphSdl);
-    dataSources = buildDataSources(view.subgraphs, urls);
+    dataSources = buildDataSources(view.subgraphs, urls, logger);
   });
 
   const app = express();

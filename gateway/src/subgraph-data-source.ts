@@ -1,13 +1,45 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { Logger } from '#kit/logger.ts';
+import { retryOnStaleConnection } from '#kit/stale-connection.ts';
 import type { GatewayContext } from './context.ts';
 
 type SendRequest = Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0];
+type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
+
+const isMutation = (query: string | undefined) => /^\s*mutation\b/.test(query ?? '');
 
 /**
  * Forwards the caller's verified bearer token (each subgraph verifies it
  * again: that is the form they trust) and the request id for log correlation.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  readonly name: string;
+  readonly logger: Logger;
+
+  constructor(options: { url: string; name: string; logger: Logger }) {
+    super({ url: options.url });
+    this.name = options.name;
+    this.logger = options.logger;
+  }
+
+  /**
+   * Reads (queries, entity fetches) are retried on a connection the subgraph
+   * closed while idle. A fetch that still fails (refused, reset, not 2xx)
+   * reaches clients masked, so it is logged here with what an operator needs.
+   */
+  override async process(options: ProcessOptions) {
+    const attempt = () => super.process(options);
+    try {
+      return await (isMutation(options.request.query) ? attempt() : retryOnStaleConnection(attempt));
+    } catch (error) {
+      this.logger.warn(
+        { requestId: options.context.requestId, subgraph: this.name, err: error },
+        'subgraph fetch failed',
+      );
+      throw error;
+    }
+  }
+
   override willSendRequest({ request, context }: SendRequest) {
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
     if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
@@ -18,7 +50,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 export const buildDataSources = (
   subgraphs: readonly { name: string; url: string }[],
   urls: Record<string, string>,
+  logger: Logger,
 ) =>
   Object.fromEntries(
-    subgraphs.map(({ name, url }) => [name, new SubgraphDataSource({ url: urls[name] ?? url })]),
+    subgraphs.map(({ name, url }) => [
+      name,
+      new SubgraphDataSource({ url: urls[name] ?? url, name, logger }),
+    ]),
   );

@@ -38,7 +38,12 @@ describe.skipIf(!present)('GraphiQL at /graphiql in headless Chromium', () => {
     if (!existsSync(GRAPHIQL_DIST)) {
       await build({ configFile: new URL('../../gateway/graphiql/vite.config.ts', import.meta.url).pathname });
     }
-    stack = await startSupergraph({ all: { SIM_TIME_SCALE: '0.01' }, orders: { JOB_POLL_MS: '50' } });
+    // The gateway's warnings (a failed subgraph fetch, with request id and subgraph) show in a failed run.
+    stack = await startSupergraph({
+      all: { SIM_TIME_SCALE: '0.01' },
+      orders: { JOB_POLL_MS: '50' },
+      gateway: { LOG_LEVEL: 'warn' },
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

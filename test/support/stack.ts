@@ -9,6 +9,7 @@ import { loadGatewayConfig } from '../../gateway/src/config.ts';
 import { createPostgresDatabase, mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
 import { TEST_JWT_SECRET } from '#kit/testing/tokens.ts';
 import { freePort } from '#kit/ferretdb.ts';
+import type { Logger } from '#kit/logger.ts';
 
 export type Env = Record<string, string>;
 
@@ -26,7 +27,8 @@ export const startCustomers = async (env: Env) =>
 export const startOrders = async (env: Env) => startOrdersService(loadOrdersConfig({ ...baseEnv(), ...env }));
 export const startFactory = async (env: Env) =>
   startFactoryService(loadFactoryConfig({ ...baseEnv(), ...env }));
-export const startGatewayFor = async (env: Env) => startGateway(loadGatewayConfig({ ...baseEnv(), ...env }));
+export const startGatewayFor = async (env: Env, logger?: Logger) =>
+  startGateway(loadGatewayConfig({ ...baseEnv(), ...env }), logger);
 
 /**
  * The whole supergraph in this process on ephemeral ports, over a fresh

@@ -64,5 +64,13 @@ export async function resolveEvent(run: EventRun, event: UpstreamEvent): Promise
       ? error
       : new GraphQLError((error as Error).message, { originalError: error as Error }),
   );
+  // A subgraph that answered with errors (a failed fetch was logged by its data source).
+  for (const error of errors ?? []) {
+    if (!error.extensions.serviceName) continue;
+    run.logger.warn(
+      { requestId: run.context.requestId, subgraph: error.extensions.serviceName, err: error },
+      'subscription event: a subgraph answered with an error',
+    );
+  }
   return { ...result, ...(errors ? { errors } : {}) } as ExecutionResult;
 }
