@@ -1,7 +1,7 @@
 # One image for every service; docker-compose.yml picks the entry point.
 FROM node:24-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=1
+ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY packages ./packages

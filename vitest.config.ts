@@ -11,6 +11,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
-    env: { LOG_LEVEL: 'silent', NODE_ENV: 'test', APOLLO_TELEMETRY_DISABLED: '1' },
+    env: { LOG_LEVEL: 'silent', NODE_ENV: 'test' },
   },
 });

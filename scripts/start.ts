@@ -13,7 +13,7 @@ import { sleep } from '#kit/sim-time.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
 
-const env: NodeJS.ProcessEnv = { APOLLO_TELEMETRY_DISABLED: '1', ...process.env };
+const env: NodeJS.ProcessEnv = { ...process.env };
 const databaseUrl = (env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/factory_floor');
 
 const SERVICES = [

@@ -3,8 +3,6 @@ import { createLogger } from '#kit/logger.ts';
 import { startGateway } from './app.ts';
 import { loadGatewayConfig } from './config.ts';
 
-// @apollo/gateway reports anonymous telemetry unless told not to (read when the gateway loads).
-process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 const logger = createLogger('gateway');
 try {
   const service = await startGateway(loadGatewayConfig());

@@ -73,7 +73,6 @@ describe('.env.example', () => {
   it('lists nothing that no service reads', () => {
     const extra = [
       'SEED_CUSTOMERS',
-      'APOLLO_TELEMETRY_DISABLED',
       'MONGODB_URL',
       'FERRETDB_BIN',
       'CUSTOMERS_PORT',

@@ -16,7 +16,6 @@ export async function startFactoryProcess(env: Record<string, string>, port: num
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       JWT_SECRET: TEST_JWT_SECRET,
-      APOLLO_TELEMETRY_DISABLED: '1',
       PORT: String(port),
       ...env,
     },
