@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { createCustomersClient } from '#clients/customers-client.ts';
+import { TEST_JWT_SECRET } from '#kit/testing/tokens.ts';
+import { placeOrder as placeOrderInProcess } from '../src/order/place-order.ts';
 import { archiveCustomer, createCustomer, placeOrder } from './support/orders-fixtures.ts';
 import { startOrdersWithCustomers } from './support/orders-stack.ts';
 
@@ -157,5 +160,36 @@ describe('placeOrder', () => {
       'viewer',
     );
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('keeps an automated order whose customer was archived after it was picked as REJECTED, never scheduled', async () => {
+    const picked = await createCustomer(stack.customersUrl, 'Picked Then Archived');
+    await archiveCustomer(stack.customersUrl, picked);
+    const customers = createCustomersClient({ url: stack.customersUrl, jwtSecret: TEST_JWT_SECRET });
+    const order = await placeOrderInProcess(stack.orders.orm.em.fork(), customers, {
+      customerId: picked,
+      lines: [{ product: 'GADGET', quantity: 1 }],
+      source: 'AUTOMATED',
+      clientRequestId: `random-order:${picked}`,
+    });
+    expect(order.status).toBe('REJECTED');
+
+    const client = new pg.Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ status: string; note: string; next: Date | null }>(
+        `select e.status, e.note, o.next_schedule_at as next from orders.order_event e
+          join orders."order" o on o.id = e.order_id where o.number = $1 order by e.id`,
+        [order.number],
+      );
+      expect(rows).toEqual([{ status: 'REJECTED', note: `customer ${picked} is archived`, next: null }]);
+      const outbox = await client.query<{ status: string }>(
+        `select payload->>'status' as status from orders.outbox_message where payload->>'orderNumber' = $1`,
+        [order.number],
+      );
+      expect(outbox.rows).toEqual([{ status: 'REJECTED' }]);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -22,8 +22,9 @@ const formatNumber = (value: number | string) => `ORD-${String(value).padStart(6
 /**
  * Verifies and stores an order as VERIFIED with its history event and outbox
  * message in one transaction, due for scheduling at once. Invalid input
- * throws before anything is written. A repeated clientRequestId returns the
- * first order.
+ * throws before anything is written, except an AUTOMATED order whose
+ * customer was archived after it was picked: that one is stored as REJECTED.
+ * A repeated clientRequestId returns the first order.
  */
 export async function placeOrder(
   em: EntityManager,
@@ -40,8 +41,9 @@ export async function placeOrder(
   const lines = draftLines(command.lines);
   const customer = UUID.test(command.customerId) ? await customers.getCustomer(command.customerId) : null;
   if (!customer) throw new ValidationError('input.customerId', `no customer has id ${command.customerId}`);
-  if (!customer.active)
-    throw new ValidationError('input.customerId', `customer ${command.customerId} is archived`);
+  // A person placing an order hears at once; an automated order was already decided on, so it is kept as REJECTED.
+  const rejection = customer.active ? null : `customer ${command.customerId} is archived`;
+  if (rejection && command.source !== 'AUTOMATED') throw new ValidationError('input.customerId', rejection);
 
   try {
     return await em.fork().transactional(async (tx) => {
@@ -54,15 +56,16 @@ export async function placeOrder(
         customerId: customer.id,
         customerName: customer.name,
         customerEmail: customer.email,
-        status: 'VERIFIED',
+        status: rejection ? 'REJECTED' : 'VERIFIED',
         source: command.source,
         placedAt: new Date(),
         scheduleAttempts: 0,
-        nextScheduleAt: new Date(),
+        nextScheduleAt: rejection ? null : new Date(),
       });
       await tx.flush();
       for (const line of lines) tx.create(OrderLineSchema, { ...line, orderId: order.id, status: 'PENDING' });
-      await recordStatusChange(tx, order, 'VERIFIED', null, 'customer and lines verified');
+      if (rejection) await recordStatusChange(tx, order, 'REJECTED', null, rejection);
+      else await recordStatusChange(tx, order, 'VERIFIED', null, 'customer and lines verified');
       return order;
     });
   } catch (error) {
