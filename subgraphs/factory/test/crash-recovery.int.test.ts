@@ -110,5 +110,5 @@ describe('a factory process killed mid-production', () => {
       expect(after.startedAt!.getTime()).toBeLessThan(killedAt.getTime());
       expect(after.completedAt!.getTime()).toBeGreaterThan(killedAt.getTime());
     }
-  });
+  }, 90_000); // two child-process starts and a 30 s wait: more than the default on a loaded machine
 });

@@ -18,6 +18,8 @@ export function ormConfig(clientUrl: string, logger?: Logger) {
     extensions: [Migrator],
     migrations: {
       tableName: 'mikro_orm_migrations',
+      // Migrations are written by hand; no schema snapshot file beside the working directory.
+      snapshot: false,
       migrationsList: [
         { name: 'Migration20261125000000', class: Migration20261125000000 },
         { name: 'Migration20261125010000', class: Migration20261125010000 },

@@ -5,7 +5,6 @@ import type { Logger } from '#kit/logger.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 
 export const JOBS = {
-  start: 'production:start',
   complete: 'production:complete',
   deliver: 'webhook:deliver',
   sweep: 'factory:sweep',
@@ -63,12 +62,6 @@ export function registerJobs(
     backoff: exponential({ delay: 500, maxDelay: 30_000, maxRetries: 8, jitter: 0.5 }),
   };
   const id = (data: ById) => new ObjectId(data.productionOrderId);
-  // No longer scheduled (submission dispatches directly); kept so start jobs queued by an older version run.
-  agenda.define<ById>(
-    JOBS.start,
-    async (job) => void (await deps.production.start(id(job.attrs.data))),
-    options,
-  );
   agenda.define<ById>(JOBS.complete, async (job) => deps.production.complete(id(job.attrs.data)), options);
   agenda.define<ById>(
     JOBS.deliver,

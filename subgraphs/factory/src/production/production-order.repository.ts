@@ -33,19 +33,6 @@ export class ProductionOrderRepository {
     await this.collection.createIndex({ 'webhook.state': 1, 'webhook.nextAttemptAt': 1 });
   }
 
-  /** Inserts, or returns the existing document for the same (orderNumber, lineId). */
-  async insertOnce(doc: ProductionOrderDoc): Promise<{ doc: ProductionOrderDoc; created: boolean }> {
-    try {
-      await this.collection.insertOne(doc);
-      return { doc, created: true };
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      const existing = await this.collection.findOne({ orderNumber: doc.orderNumber, lineId: doc.lineId });
-      if (!existing) throw error;
-      return { doc: existing, created: false };
-    }
-  }
-
   /** Inserts all in one round trip; documents whose key is already stored are left as they are. */
   async insertManyOnce(docs: ProductionOrderDoc[]): Promise<void> {
     try {

@@ -31,7 +31,6 @@ export function occurrenceKey(job: RandomOrderJob): string {
   return `random-order:${String(job.attrs._id)}:${job.attrs.data.revision}:${previous}`;
 }
 
-/** One occurrence: an AUTOMATED order for a random active customer, through placeOrder. */
 /**
  * True when setRandomOrders changed the settings since this occurrence was
  * locked. Agenda saves the nextRunAt it computed from the old interval after
@@ -51,6 +50,7 @@ export async function placeRandomOrder(deps: RandomOrderJobDeps, job: RandomOrde
   await settingsChanged(deps, job);
 }
 
+/** One occurrence: an AUTOMATED order for a random active customer, through placeOrder. */
 async function placeOne(deps: RandomOrderJobDeps, job: RandomOrderJob): Promise<void> {
   const customerIds = await deps.customers.listActiveCustomerIds(100);
   if (customerIds.length === 0) {
