@@ -7,7 +7,7 @@ export interface WebhookSettings {
   timeoutMs: number;
 }
 
-/** The completion message the order service receives (API.md, Webhook). */
+/** The completion message the order service receives (docs/api.md, "The completion webhook"). */
 export function completionPayload(doc: ProductionOrderDoc) {
   return {
     productionOrderId: productionOrderId(doc),
