@@ -36,6 +36,8 @@ export const gatewayConfigSchema = z.object({
   SUBSCRIPTION_RETRY_BASE_MS: count(250),
   SUBSCRIPTION_RETRY_MAX_MS: count(10_000),
   READY_TIMEOUT_MS: count(2000),
+  /** Identical reads in flight at once, for the same caller, share one subgraph fetch. */
+  DEDUPLICATE_READS: flag(true),
   /** @apollo/gateway's anonymous usage reports to Apollo: off unless you opt in. */
   APOLLO_TELEMETRY: flag(false),
 });

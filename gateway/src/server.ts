@@ -18,6 +18,7 @@ import { bodyErrors, healthRoutes, tokenLimit } from './http-routes.ts';
 import { limitRules } from './limits/operation-limits.ts';
 import { requestIdMiddleware } from './request-id.ts';
 import { requestLogPlugin } from './request-log-plugin.ts';
+import { createInflightReads } from './inflight-reads.ts';
 import { buildDataSources } from './subgraph-data-source.ts';
 import { supergraphSource } from './supergraph-source.ts';
 import { createSubscriptionHub } from './subscriptions/hub.ts';
@@ -28,18 +29,20 @@ import { variableErrorsPlugin } from '#kit/variable-errors-plugin.ts';
 /** Builds the gateway (HTTP and WebSocket on one server); listens nowhere. */
 export async function createServer({ config, logger }: { config: GatewayConfig; logger: Logger }) {
   const urls = subgraphUrls(config);
+  const inflight = config.DEDUPLICATE_READS ? createInflightReads() : undefined;
   // @apollo/gateway reads this in its constructor and otherwise reports usage to Apollo every hour.
   process.env.APOLLO_TELEMETRY_DISABLED = config.APOLLO_TELEMETRY ? 'false' : '1';
   const gateway = new ApolloGateway({
     ...supergraphSource(config),
-    buildService: ({ name, url }) => buildDataSources([{ name, url: url ?? '' }], urls, logger)[name]!,
+    buildService: ({ name, url }) =>
+      buildDataSources([{ name, url: url ?? '' }], urls, logger, inflight)[name]!,
   });
   // The subscription side plans on the same supergraph the gateway serves, rebuilt on every update.
   let view: SupergraphView | undefined;
   let dataSources: ServiceMap = {};
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     view = buildSupergraphView(coreSupergraphSdl);
-    dataSources = buildDataSources(view.subgraphs, urls, logger);
+    dataSources = buildDataSources(view.subgraphs, urls, logger, inflight);
   });
 
   const app = express();

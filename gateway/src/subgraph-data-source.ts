@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '#kit/logger.ts';
 import { retryOnStaleConnection } from '#kit/stale-connection.ts';
 import type { GatewayContext } from './context.ts';
+import type { InflightReads } from './inflight-reads.ts';
 
 type SendRequest = Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0];
 type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
@@ -15,11 +16,13 @@ const isMutation = (query: string | undefined) => /^\s*mutation\b/.test(query ??
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
   readonly logger: Logger;
+  readonly inflight: InflightReads | undefined;
 
-  constructor(options: { url: string; name: string; logger: Logger }) {
+  constructor(options: { url: string; name: string; logger: Logger; inflight?: InflightReads | undefined }) {
     super({ url: options.url });
     this.name = options.name;
     this.logger = options.logger;
+    this.inflight = options.inflight;
   }
 
   /**
@@ -30,7 +33,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override async process(options: ProcessOptions) {
     const attempt = () => super.process(options);
     try {
-      return await (isMutation(options.request.query) ? attempt() : retryOnStaleConnection(attempt));
+      if (isMutation(options.request.query)) return await attempt();
+      const read = () => retryOnStaleConnection(attempt);
+      return await (this.inflight ? this.inflight(this.readKey(options), read) : read());
     } catch (error) {
       this.logger.warn(
         { requestId: options.context.requestId, subgraph: this.name, err: error },
@@ -38,6 +43,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       );
       throw error;
     }
+  }
+
+  /** Same subgraph, same operation and variables, same caller: the same answer. */
+  private readKey({ request, context }: ProcessOptions): string {
+    const { sub, role } = context.identity ?? {};
+    return JSON.stringify([this.name, sub, role, request.operationName, request.query, request.variables]);
   }
 
   override willSendRequest({ request, context }: SendRequest) {
@@ -51,10 +62,11 @@ export const buildDataSources = (
   subgraphs: readonly { name: string; url: string }[],
   urls: Record<string, string>,
   logger: Logger,
+  inflight?: InflightReads,
 ) =>
   Object.fromEntries(
     subgraphs.map(({ name, url }) => [
       name,
-      new SubgraphDataSource({ url: urls[name] ?? url, name, logger }),
+      new SubgraphDataSource({ url: urls[name] ?? url, name, logger, inflight }),
     ]),
   );

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '#kit/testing/graphql-client.ts';
 import { collect, eventually, wsClient } from '../../gateway/test/ws-client.ts';
-import { idleClosingProxy } from '../support/idle-closing-proxy.ts';
+import { subgraphProxy } from '../support/subgraph-proxy.ts';
 import { startGatewayFor, startSupergraph, type Supergraph } from '../support/stack.ts';
 
 type Update = { orderUpdated: { number: string; status: string; customer: { name: string } } };
@@ -18,13 +18,13 @@ const READ = '{ orders(first: 5) { edges { node { number customer { name } } } }
  */
 describe('subscription events when a subgraph closes idle keep-alive connections', () => {
   let stack: Supergraph;
-  let proxy: Awaited<ReturnType<typeof idleClosingProxy>>;
+  let proxy: Awaited<ReturnType<typeof subgraphProxy>>;
   let gateway: Awaited<ReturnType<typeof startGatewayFor>>;
   const logged: Record<string, unknown>[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
   beforeAll(async () => {
     stack = await startSupergraph({ all: { SIM_TIME_SCALE: '0.01' }, orders: { JOB_POLL_MS: '50' } });
-    proxy = await idleClosingProxy(stack.customers.http, 150);
+    proxy = await subgraphProxy(stack.customers.http, 150);
     gateway = await startGatewayFor(
       {
         CUSTOMERS_URL: `${proxy.url}/graphql`,

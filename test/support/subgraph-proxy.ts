@@ -2,14 +2,16 @@ import { connect, createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A TCP proxy in front of a service that behaves like a peer which has
- * closed an idle keep-alive connection (a subgraph's own idle timeout, or a
- * load balancer's): the first bytes sent on a connection idle for
- * `idleMs` or longer are answered with a reset. That is what a caller
- * sees when it reuses a pooled socket just as the other side closes it.
+ * A TCP proxy in front of a subgraph that counts the HTTP requests passing
+ * through and, with `idleMs`, behaves like a peer which has closed an idle
+ * keep-alive connection (a subgraph's own idle timeout, or a load
+ * balancer's): the first bytes sent on a connection idle for `idleMs` or
+ * longer are answered with a reset. That is what a caller sees when it
+ * reuses a pooled socket just as the other side closes it.
  */
-export async function idleClosingProxy(target: { port: number }, idleMs: number) {
+export async function subgraphProxy(target: { port: number }, idleMs = Infinity) {
   let resets = 0;
+  let requests = 0;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(target.port, '127.0.0.1');
@@ -23,6 +25,7 @@ export async function idleClosingProxy(target: { port: number }, idleMs: number)
         return;
       }
       lastActivity = Date.now();
+      if (chunk.subarray(0, 5).toString() === 'POST ') requests++;
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
@@ -44,6 +47,8 @@ export async function idleClosingProxy(target: { port: number }, idleMs: number)
     url: `http://127.0.0.1:${port}`,
     /** Connections reset so far. */
     resets: () => resets,
+    /** HTTP requests passed on so far. */
+    requests: () => requests,
     /** 0: every request is reset, as from a subgraph that is broken rather than idle-closing. */
     setIdleMs: (ms: number) => {
       idleMs = ms;
