@@ -82,7 +82,8 @@ describe('a completion that arrives before its receipt is recorded', () => {
       FACTORY_SWEEP_EVERY_MS: '500',
     });
     const factoryUrl = `${factory.http.url}/graphql`;
-    proxy = await startSlowProxy(stack.factoryPort, () => factoryUrl, 500);
+    // Held longer than the receiver waits for a receipt (350 ms), so the first attempt is refused.
+    proxy = await startSlowProxy(stack.factoryPort, () => factoryUrl, 1500);
 
     const customerId = await createCustomer(stack.customersUrl);
     const placed = await placeOrder(stack.ordersUrl, {

@@ -15,6 +15,24 @@ export interface ProductionWebhookOptions {
   afterRecord?: (req: Request, res: Response, outcome: BatchOutcome) => void;
 }
 
+// A factory at SIM_TIME_SCALE=0 often completes before its receipt is committed here: wait that out
+// briefly (no transaction held) before answering a retryable 409, which costs the factory a backoff.
+const RECEIPT_WAITS_MS = [50, 100, 200];
+
+async function recordWaitingForReceipts(
+  orm: MikroORM,
+  factory: FactoryId,
+  completions: Parameters<typeof recordCompletions>[2],
+): Promise<BatchOutcome> {
+  let outcome = await recordCompletions(orm, factory, completions);
+  for (const waitMs of RECEIPT_WAITS_MS) {
+    if (!('refused' in outcome) || !outcome.refused.retryable) break;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    outcome = await recordCompletions(orm, factory, completions);
+  }
+  return outcome;
+}
+
 const isFactory = (name: string): name is FactoryId => (FACTORY_IDS as readonly string[]).includes(name);
 
 /**
@@ -50,7 +68,7 @@ export function mountProductionWebhook(app: Express, options: ProductionWebhookO
         return refuse(409, `factory: the body says ${parsed.data.factory}, signed by ${factory}`);
       }
       try {
-        const outcome = await recordCompletions(options.orm, factory, parsed.data.completions);
+        const outcome = await recordWaitingForReceipts(options.orm, factory, parsed.data.completions);
         if ('refused' in outcome) {
           const { status, reason, retryable } = outcome.refused;
           if (retryable) res.setHeader('retry-after', '1');
