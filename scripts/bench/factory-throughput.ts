@@ -40,8 +40,8 @@ async function singleRun(root: string, orders: number) {
   // BENCH_LINES_PER_REQUEST=1 makes every order its own request, as the order service sends them.
   const perRequest = Number(process.env.BENCH_LINES_PER_REQUEST ?? 100);
   for (let first = 0; first < orders; first += perRequest) {
-    const lines = Array.from({ length: Math.min(perRequest, orders - first) }, (_, i) => ({
-      lineId: String(first + i),
+    const lines = Array.from({ length: Math.min(perRequest, orders - first) }, () => ({
+      lineId: crypto.randomUUID(), // the factory takes only UUID line ids, as the order service makes them
       product: 'WIDGET',
       quantity: 1,
     }));

@@ -110,7 +110,6 @@ describe('federated subscriptions through the gateway', () => {
       MONGODB_URL: mongoUrl(),
       CUSTOMERS_URL: `${stack.customers.http.url}/graphql`,
       FACTORY_URL: `${stack.factory.http.url}/graphql`,
-      WEBHOOK_SECRET: 'factory-floor-test-webhook-secret',
       JOB_POLL_MS: '50',
       PORT: String(port),
     });

@@ -47,7 +47,6 @@ export async function startSupergraph(
     ORDERS_URL: `http://127.0.0.1:${ordersPort}/graphql`,
     FACTORY_URL: `http://127.0.0.1:${factoryPort}/graphql`,
     ORDERS_WEBHOOK_URL: `http://127.0.0.1:${ordersPort}/webhooks/production`,
-    WEBHOOK_SECRET: 'factory-floor-test-webhook-secret',
     ...overrides.all,
   };
   const customers = await startCustomers({ ...shared, PORT: String(customersPort), ...overrides.customers });

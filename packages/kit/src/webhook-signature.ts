@@ -27,9 +27,13 @@ export function signWebhook(secret: string, id: string, body: string, now = new 
 
 export type WebhookVerdict = { ok: true } | { ok: false; reason: string };
 
-/** Checks the signature (any of several space-separated `v1,` entries) and that the timestamp is within 5 minutes. */
+/**
+ * Checks the signature (any of several space-separated `v1,` entries) against
+ * any of `secrets` (the current one and, during a rotation, the previous one)
+ * and that the timestamp is within 5 minutes.
+ */
 export function verifyWebhookSignature(
-  secret: string,
+  secrets: string | readonly string[],
   headers: Record<string, string | string[] | undefined>,
   body: string,
   now = new Date(),
@@ -44,11 +48,15 @@ export function verifyWebhookSignature(
   if (!/^\d+$/.test(timestamp) || Math.abs(now.getTime() / 1000 - seconds) > WEBHOOK_TOLERANCE_SECONDS) {
     return { ok: false, reason: 'webhook-timestamp is missing or more than 5 minutes off' };
   }
-  const expected = Buffer.from(hmac(secret, id, timestamp, body));
-  const matches = signature.split(' ').some((entry) => {
+  const candidates = signature.split(' ').flatMap((entry) => {
     const [version, value] = entry.split(',', 2);
-    const candidate = Buffer.from(value ?? '');
-    return version === 'v1' && candidate.length === expected.length && timingSafeEqual(candidate, expected);
+    return version === 'v1' && value ? [Buffer.from(value)] : [];
+  });
+  const matches = (typeof secrets === 'string' ? [secrets] : secrets).some((secret) => {
+    const expected = Buffer.from(hmac(secret, id, timestamp, body));
+    return candidates.some(
+      (candidate) => candidate.length === expected.length && timingSafeEqual(candidate, expected),
+    );
   });
   return matches ? { ok: true } : { ok: false, reason: 'webhook-signature does not match' };
 }

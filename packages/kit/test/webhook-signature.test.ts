@@ -31,6 +31,15 @@ describe('webhook signatures', () => {
     expect(verifyWebhookSignature(secret, {}, body, at).ok).toBe(false);
   });
 
+  it("accepts any of the receiver's secrets (current and previous, during a rotation) and no other", () => {
+    const byPrevious = signWebhook('whsec-previous', 'msg_1', body, at);
+    expect(verifyWebhookSignature([secret, 'whsec-previous'], byPrevious, body, at)).toEqual({ ok: true });
+    expect(verifyWebhookSignature([secret], byPrevious, body, at).ok).toBe(false);
+    const unrelated = signWebhook('whsec-unrelated', 'msg_1', body, at);
+    expect(verifyWebhookSignature([secret, 'whsec-previous'], unrelated, body, at).ok).toBe(false);
+    expect(verifyWebhookSignature([], signWebhook(secret, 'msg_1', body, at), body, at).ok).toBe(false);
+  });
+
   it('rejects a timestamp more than five minutes off either way', () => {
     const headers = signWebhook(secret, 'msg_1', body, at);
     const later = new Date(at.getTime() + 301_000);

@@ -26,7 +26,10 @@ export const factoryConfigSchema = z.object({
       'must be "name:secret" (secret ≥ 8 chars) or "off"',
     ),
   ORDERS_WEBHOOK_URL: env.url('http://127.0.0.1:4002/webhooks/production'),
-  WEBHOOK_SECRET: env.secret('factory-floor-local-webhook-secret', 8),
+  /** Each factory signs its completion webhooks with its own secret (only the factories run here need one). */
+  WEBHOOK_SECRET_WIDGETS: env.secret('factory-floor-local-widgets-webhook-secret'),
+  WEBHOOK_SECRET_GADGETS: env.secret('factory-floor-local-gadgets-webhook-secret'),
+  WEBHOOK_SECRET_GIZMOS: env.secret('factory-floor-local-gizmos-webhook-secret'),
   /** Attempts before a completion webhook is kept as FAILED (still visible, never dropped). */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
   /** First retry delay; doubles per attempt (with jitter) up to WEBHOOK_RETRY_MAX_MS. */
@@ -41,10 +44,34 @@ export const factoryConfigSchema = z.object({
   FACTORY_SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
+const WEBHOOK_SECRET_OF = {
+  widgets: 'WEBHOOK_SECRET_WIDGETS',
+  gadgets: 'WEBHOOK_SECRET_GADGETS',
+  gizmos: 'WEBHOOK_SECRET_GIZMOS',
+} as const satisfies Record<FactoryId, keyof z.infer<typeof factoryConfigSchema>>;
+
+/**
+ * A process running only `FACTORIES=widgets` holds no other factory's
+ * secret: the others are dropped before the production check, so only the
+ * secrets of the factories run here must be set.
+ */
+const withOwnSecretsOnly = factoryConfigSchema.transform((config) => {
+  const own = { ...config } as Record<string, unknown>;
+  for (const id of FACTORY_IDS) if (!config.FACTORIES.includes(id)) delete own[WEBHOOK_SECRET_OF[id]];
+  return own as typeof config;
+});
+
 export type FactoryConfig = z.infer<typeof factoryConfigSchema>;
 
-export const loadFactoryConfig = (source: Record<string, string | undefined> = process.env) =>
-  loadConfig(factoryConfigSchema, source);
+export const loadFactoryConfig = (source: Record<string, string | undefined> = process.env): FactoryConfig =>
+  loadConfig(withOwnSecretsOnly, source);
+
+/** The secret factory `id` signs its webhooks with (it runs in this process, so it is set). */
+export function webhookSecretOf(config: FactoryConfig, id: FactoryId): string {
+  const secret = config[WEBHOOK_SECRET_OF[id]];
+  if (!secret) throw new Error(`${WEBHOOK_SECRET_OF[id]} is not set, but factory ${id} runs here`);
+  return secret;
+}
 
 export function productionLinesOf(config: FactoryConfig, id: FactoryId): number {
   const override = {

@@ -4,7 +4,7 @@ import { freePort } from '#kit/ferretdb.ts';
 import { sleep } from '#kit/sim-time.ts';
 import { mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
 import type { ProductionOrderDoc } from '../src/production/production-order.ts';
-import { CLIENT, submit } from './support/factory-fixture.ts';
+import { CLIENT, submit, lineUuid } from './support/factory-fixture.ts';
 import { startFactoryProcess, type FactoryProcess } from './support/factory-process.ts';
 import { startSignedReceiver, type SignedReceiver } from './support/signed-receiver.ts';
 import { waitFor } from './support/wait.ts';
@@ -27,7 +27,7 @@ const start = () =>
       FACTORIES: 'widgets',
       FACTORY_BOOTSTRAP_CLIENT: `${CLIENT.name}:${CLIENT.secret}`,
       ORDERS_WEBHOOK_URL: receiver.url,
-      WEBHOOK_SECRET: SECRET,
+      WEBHOOK_SECRET_WIDGETS: SECRET,
       SIM_TIME_SCALE: String(SCALE),
       PRODUCTION_LINES: '2',
       AGENDA_PROCESS_EVERY_MS: '100',
@@ -58,7 +58,11 @@ afterAll(async () => {
 describe('a factory process killed mid-production', () => {
   it('completes every order exactly once and gets one acknowledged webhook per order after restart', async () => {
     factory = await start();
-    const lines = Array.from({ length: 4 }, (_, i) => ({ lineId: `l${i}`, product: 'WIDGET', quantity: 5 }));
+    const lines = Array.from({ length: 4 }, (_, i) => ({
+      lineId: lineUuid(i),
+      product: 'WIDGET',
+      quantity: 5,
+    }));
     const { errors } = await submit(factory.url, 'widgets', { orderNumber: 'ORD-CRASH', lines });
     expect(errors).toBeUndefined();
 
@@ -98,7 +102,12 @@ describe('a factory process killed mid-production', () => {
       const hooks = receiver.deliveries.filter((hook) => hook.webhookId === doc.webhook!.webhookId);
       expect(hooks.every((hook) => hook.status === 200)).toBe(true);
       // Every delivery (a repeat included) carries the one completion.
-      const stamps = new Set(hooks.map((hook) => JSON.parse(hook.body).completedAt as string));
+      const stamps = new Set(
+        hooks.map(
+          (hook) =>
+            (JSON.parse(hook.body) as { completions: { completedAt: string }[] }).completions[0]!.completedAt,
+        ),
+      );
       expect([...stamps]).toEqual([doc.completedAt!.toISOString()]);
     }
     // One acknowledged webhook per production order, and none for anything else.

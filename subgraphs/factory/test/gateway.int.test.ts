@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCT_OF_FACTORY, PRODUCTS } from '#catalogue/products.ts';
 import { graphql } from '#kit/testing/graphql-client.ts';
 import { startSupergraph, type Supergraph } from '../../../test/support/stack.ts';
-import { basic, submit } from './support/factory-fixture.ts';
+import { basic, submit, lineUuid } from './support/factory-fixture.ts';
 import { waitFor } from './support/wait.ts';
 
 const FACTORIES = /* GraphQL */ `
@@ -71,7 +71,7 @@ describe('factories through the gateway', () => {
 
   it('shows live counts once a factory has produced', async () => {
     const auth = basic('gateway-test', 'gateway-test-secret');
-    const lines = [1, 2, 3].map((i) => ({ lineId: `l${i}`, product: 'WIDGET', quantity: 1 }));
+    const lines = [1, 2, 3].map((i) => ({ lineId: lineUuid(i), product: 'WIDGET', quantity: 1 }));
     const { errors } = await submit(
       stack.factory.http.url + '/graphql',
       'widgets',

@@ -2,7 +2,7 @@ import type { CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mongoUrl } from '#kit/testing/databases.ts';
 import { graphql } from '#kit/testing/graphql-client.ts';
-import { startTestFactory, submit } from './support/factory-fixture.ts';
+import { startTestFactory, submit, lineUuid } from './support/factory-fixture.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -42,7 +42,7 @@ const ENTITIES = /* GraphQL */ `
 `;
 
 const submitted = async (factoryId: string, product: string, n: number) => {
-  const lines = Array.from({ length: n }, (_, i) => ({ lineId: `l${i}`, product, quantity: 1 }));
+  const lines = Array.from({ length: n }, (_, i) => ({ lineId: lineUuid(i), product, quantity: 1 }));
   const { data, errors } = await submit(factory.url, factoryId, { orderNumber: `ORD-E-${factoryId}`, lines });
   expect(errors).toBeUndefined();
   return data!.submitProductionRequest.productionOrders.map((order) => order.id);

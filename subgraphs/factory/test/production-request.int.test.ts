@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '#kit/testing/graphql-client.ts';
-import { basic, CLIENT, startTestFactory, submit } from './support/factory-fixture.ts';
+import { basic, CLIENT, startTestFactory, submit, lineUuid } from './support/factory-fixture.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 
 let factory: Awaited<ReturnType<typeof startTestFactory>>;
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 const widget = (overrides: Record<string, unknown> = {}) => ({
-  lineId: 'l1',
+  lineId: lineUuid('l1'),
   product: 'WIDGET',
   quantity: 2,
   ...overrides,
@@ -34,10 +34,11 @@ describe('submitProductionRequest validation', () => {
     ['empty order number', { orderNumber: ' ', lines: [widget()] }, 'orderNumber'],
     ['no lines', { orderNumber: 'ORD-V1', lines: [] }, 'lines'],
     ['empty line id', { orderNumber: 'ORD-V1', lines: [widget({ lineId: '' })] }, 'lines.0.lineId'],
+    ['line id not a UUID', { orderNumber: 'ORD-V1', lines: [widget({ lineId: 'l1' })] }, 'lines.0.lineId'],
     ['repeated line id', { orderNumber: 'ORD-V1', lines: [widget(), widget()] }, 'lines.1.lineId'],
     [
       'product of another factory',
-      { orderNumber: 'ORD-V1', lines: [widget(), widget({ lineId: 'l2', product: 'GIZMO' })] },
+      { orderNumber: 'ORD-V1', lines: [widget(), widget({ lineId: lineUuid('l2'), product: 'GIZMO' })] },
       'lines.1.product',
     ],
     ['quantity 0', { orderNumber: 'ORD-V1', lines: [widget({ quantity: 0 })] }, 'lines.0.quantity'],
@@ -111,7 +112,7 @@ describe('client authentication', () => {
     const ok = await submit(
       factory.url,
       'gadgets',
-      { orderNumber: 'ORD-A2', lines: [{ lineId: 'g', product: 'GADGET', quantity: 1 }] },
+      { orderNumber: 'ORD-A2', lines: [{ lineId: lineUuid('g'), product: 'GADGET', quantity: 1 }] },
       basic('gadget-only', 'gadget-secret-123'),
     );
     expect(ok.errors).toBeUndefined();
@@ -155,7 +156,7 @@ describe('idempotent resubmission', () => {
   it('returns the same receipt for the same (orderNumber, lineId) and creates nothing', async () => {
     const input = {
       orderNumber: 'ORD-I1',
-      lines: [widget({ attributes: { color: 'red' } }), widget({ lineId: 'l2', quantity: 5 })],
+      lines: [widget({ attributes: { color: 'red' } }), widget({ lineId: lineUuid('l2'), quantity: 5 })],
     };
     const first = await submit(factory.url, 'widgets', input);
     expect(first.errors).toBeUndefined();
@@ -166,7 +167,7 @@ describe('idempotent resubmission', () => {
     expect(ids(again)).toEqual(ids(first));
     expect(await stored()).toBe(count);
     expect(first.data!.submitProductionRequest.productionOrders[0]).toMatchObject({
-      lineId: 'l1',
+      lineId: lineUuid('l1'),
       attributes: { color: 'red', size: 3, polished: false },
       productionSeconds: 4.4,
     });

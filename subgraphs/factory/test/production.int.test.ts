@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '#kit/testing/graphql-client.ts';
+import { completionWebhookSchema } from '#clients/completion-webhook.ts';
 import { verifyWebhookSignature } from '#kit/webhook-signature.ts';
 import { sleep } from '#kit/sim-time.ts';
 import { parseProductionOrderId } from '../src/production/production-order.ts';
-import { startTestFactory, submit } from './support/factory-fixture.ts';
+import { startTestFactory, submit, lineUuid } from './support/factory-fixture.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -16,14 +17,14 @@ const failing = new Map<string, number>(); // orderNumber -> how many attempts t
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
   receiver.respondWith((body) => {
-    const { orderNumber } = JSON.parse(body) as { orderNumber: string };
+    const { orderNumber } = (JSON.parse(body) as { completions: { orderNumber: string }[] }).completions[0]!;
     const left = failing.get(orderNumber) ?? 0;
     if (left > 0) failing.set(orderNumber, left - 1);
     return left > 0 ? 500 : 200;
   });
   factory = await startTestFactory({
     ORDERS_WEBHOOK_URL: receiver.url,
-    WEBHOOK_SECRET: SECRET,
+    WEBHOOK_SECRET_WIDGETS: SECRET,
     WEBHOOK_MAX_ATTEMPTS: '3',
     SIM_TIME_SCALE: String(SCALE),
     PRODUCTION_LINES: '2',
@@ -38,7 +39,7 @@ afterAll(async () => {
 const widgets = () => factory.service.factories.get('widgets')!.orders.collection;
 const docOf = (id: string) => widgets().findOne({ _id: parseProductionOrderId(id)!._id });
 const lines = (n: number, quantity = 5) =>
-  Array.from({ length: n }, (_, i) => ({ lineId: `l${i}`, product: 'WIDGET', quantity }));
+  Array.from({ length: n }, (_, i) => ({ lineId: lineUuid(i), product: 'WIDGET', quantity }));
 
 describe('timed production', () => {
   it('never has more than productionLines in production, and runs them in parallel', async () => {
@@ -75,7 +76,7 @@ describe('timed production', () => {
   it('takes productionSeconds × SIM_TIME_SCALE of wall-clock time', async () => {
     const { data } = await submit(factory.url, 'widgets', {
       orderNumber: 'ORD-TIME',
-      lines: [{ lineId: 'big', product: 'WIDGET', quantity: 20, attributes: { color: 'red' } }],
+      lines: [{ lineId: lineUuid('big'), product: 'WIDGET', quantity: 20, attributes: { color: 'red' } }],
     });
     const [order] = data!.submitProductionRequest.productionOrders;
     const doc = await waitFor('completion', async () => {
@@ -98,15 +99,19 @@ describe('completion webhook', () => {
     expect(verifyWebhookSignature(SECRET, hook.headers, hook.body)).toEqual({ ok: true });
     expect(verifyWebhookSignature('another-secret', hook.headers, hook.body).ok).toBe(false);
     expect(hook.headers['webhook-id']).toBe(`po_${id.split(':')[1]}`);
-    expect(JSON.parse(hook.body)).toMatchObject({
+    expect(hook.path).toBe('/webhooks/production/widgets');
+    const body = JSON.parse(hook.body) as { factory: string; completions: unknown[] };
+    expect(body.factory).toBe('widgets');
+    expect(body.completions).toHaveLength(1);
+    expect(body.completions[0]).toMatchObject({
       productionOrderId: id,
-      factory: 'widgets',
       orderNumber: 'ORD-SIG',
-      lineId: 'l0',
+      lineId: lineUuid(0),
       status: 'COMPLETED',
       quantity: 1,
       attributes: { color: 'black', size: 3, polished: false },
     });
+    expect(completionWebhookSchema.safeParse(body).success).toBe(true);
     await waitFor('DELIVERED', async () => (await docOf(id))?.webhook?.state === 'DELIVERED');
   });
 

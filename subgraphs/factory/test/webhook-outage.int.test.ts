@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#kit/ferretdb.ts';
 import type { ProductionOrderDoc } from '../src/production/production-order.ts';
 import { parseProductionOrderId } from '../src/production/production-order.ts';
-import { startTestFactory, submit } from './support/factory-fixture.ts';
+import { startTestFactory, submit, lineUuid } from './support/factory-fixture.ts';
 import { startSignedReceiver, type SignedReceiver } from './support/signed-receiver.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
   factory = await startTestFactory({
     FACTORIES: 'widgets',
     ORDERS_WEBHOOK_URL: `http://127.0.0.1:${port}/webhooks/production`,
-    WEBHOOK_SECRET: SECRET,
+    WEBHOOK_SECRET_WIDGETS: SECRET,
     SIM_TIME_SCALE: '0',
     WEBHOOK_MAX_ATTEMPTS: '20',
     WEBHOOK_RETRY_BASE_MS: String(BASE_MS),
@@ -34,7 +34,7 @@ describe('completion webhook while the order service is down', () => {
   it('retries refused connections with growing delays, then is acknowledged once it is up', async () => {
     const { data, errors } = await submit(factory.url, 'widgets', {
       orderNumber: 'ORD-DOWN',
-      lines: [{ lineId: 'l1', product: 'WIDGET', quantity: 1 }],
+      lines: [{ lineId: lineUuid('l1'), product: 'WIDGET', quantity: 1 }],
     });
     expect(errors).toBeUndefined();
     const { _id } = parseProductionOrderId(data!.submitProductionRequest.productionOrders[0]!.id)!;

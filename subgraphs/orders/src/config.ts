@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import type { FactoryId } from '#catalogue/products.ts';
 import { commonEnv, env, loadConfig } from '#kit/config.ts';
 import { loadSheetsConfig, type SheetsSettings } from './sheets/sheets-config.ts';
+
+const previousSecret = z.string().min(16).optional();
 
 export const ordersConfigSchema = z.object({
   ...commonEnv,
@@ -15,7 +18,14 @@ export const ordersConfigSchema = z.object({
   FACTORY_URL: env.url('http://127.0.0.1:4003/graphql'),
   FACTORY_CLIENT_NAME: z.string().min(1).default('orders'),
   FACTORY_CLIENT_SECRET: env.secret('factory-floor-local-orders-secret', 8),
-  WEBHOOK_SECRET: env.secret('factory-floor-local-webhook-secret', 8),
+  /** Each factory's completion webhooks must be signed with its own secret... */
+  WEBHOOK_SECRET_WIDGETS: env.secret('factory-floor-local-widgets-webhook-secret'),
+  WEBHOOK_SECRET_GADGETS: env.secret('factory-floor-local-gadgets-webhook-secret'),
+  WEBHOOK_SECRET_GIZMOS: env.secret('factory-floor-local-gizmos-webhook-secret'),
+  /** ...or, while a rotation is under way, with the one it replaces. */
+  WEBHOOK_SECRET_WIDGETS_PREVIOUS: previousSecret,
+  WEBHOOK_SECRET_GADGETS_PREVIOUS: previousSecret,
+  WEBHOOK_SECRET_GIZMOS_PREVIOUS: previousSecret,
   /** `off` or a duration such as `30 seconds`; only the first start-up seeds it, then setRandomOrders rules. */
   RANDOM_ORDERS_EVERY: z.string().default('off'),
   /** How often the PostgreSQL job loops look for due work (scheduling, outbox). */
@@ -35,6 +45,16 @@ export const ordersConfigSchema = z.object({
 
 /** The service's variables, plus the Google Sheets sink's (off unless a sheet and credentials are set). */
 export type OrdersConfig = z.infer<typeof ordersConfigSchema> & { sheets?: SheetsSettings };
+
+/** The secrets a completion webhook from `factory` may be signed with: its current one, then its previous one. */
+export function webhookSecretsOf(config: OrdersConfig, factory: FactoryId): string[] {
+  const [current, previous]: [string, string | undefined] = {
+    widgets: [config.WEBHOOK_SECRET_WIDGETS, config.WEBHOOK_SECRET_WIDGETS_PREVIOUS],
+    gadgets: [config.WEBHOOK_SECRET_GADGETS, config.WEBHOOK_SECRET_GADGETS_PREVIOUS],
+    gizmos: [config.WEBHOOK_SECRET_GIZMOS, config.WEBHOOK_SECRET_GIZMOS_PREVIOUS],
+  }[factory] as [string, string | undefined];
+  return previous ? [current, previous] : [current];
+}
 
 export const loadOrdersConfig = (source: Record<string, string | undefined> = process.env): OrdersConfig => ({
   ...loadConfig(ordersConfigSchema, source),

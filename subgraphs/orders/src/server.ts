@@ -8,7 +8,7 @@ import { createSubgraphApp } from '#kit/subgraph-app.ts';
 import type { OutboxSink } from './outbox/outbox-message.ts';
 import { mountOutboxStatus } from './outbox/outbox-status.ts';
 import { dateTimeScalar, jsonScalar } from '#kit/scalars.ts';
-import type { OrdersConfig } from './config.ts';
+import { webhookSecretsOf, type OrdersConfig } from './config.ts';
 import type { Context, OrdersServices } from './context.ts';
 import type { Resolvers } from './generated/graphql.ts';
 import { createOrderLoaders } from './order/order-loaders.ts';
@@ -83,7 +83,7 @@ export async function createServer({
       mountProductionWebhook(express, {
         orm,
         logger,
-        secret: config.WEBHOOK_SECRET,
+        secretsOf: (factory) => webhookSecretsOf(config, factory),
         afterRecord: afterWebhookRecord,
       });
       mountOutboxStatus(express, orm, sinks);

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { startFactory } from '../../../test/support/stack.ts';
 import { createCustomer, eventually, placeOrder, readOrder } from './support/orders-fixtures.ts';
 import { startFactoryFor, startOrdersWithCustomers } from './support/orders-stack.ts';
-import { completionOf, deliverWebhook } from './support/webhooks.ts';
+import type { FactoryId } from '#catalogue/products.ts';
+import { batchOf, completionOf, deliverWebhook } from './support/webhooks.ts';
 
 type Stack = Awaited<ReturnType<typeof startOrdersWithCustomers>>;
 
@@ -37,8 +38,10 @@ describe('completing a SCHEDULED order', () => {
     expect(scheduled.lines.every((line) => line.status === 'REQUESTED' && line.productionOrder)).toBe(true);
 
     const deliveries = scheduled.lines.flatMap((line, index) => {
-      const body = { ...completionOf(number, line), productionOrderId: line.productionOrder!.id };
-      return [0, 1].map(() => deliverWebhook(stack.orders.http.url, body, { id: `msg_${index}` }));
+      const body = batchOf(line.factory as FactoryId, completionOf(number, line));
+      return [0, 1].map(() =>
+        deliverWebhook(stack.orders.http.url, line.factory, body, { id: `msg_${index}` }),
+      );
     });
     const statuses = (await Promise.all(deliveries)).map((response) => response.status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);

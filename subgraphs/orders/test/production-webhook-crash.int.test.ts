@@ -3,7 +3,7 @@ import type { startFactory } from '../../../test/support/stack.ts';
 import { createCustomer, eventually, placeOrder, readOrder } from './support/orders-fixtures.ts';
 import { spawnOrders } from './support/orders-child.ts';
 import { startFactoryFor, startOrdersWithCustomers } from './support/orders-stack.ts';
-import { completionOf, deliverWebhook } from './support/webhooks.ts';
+import { batchOf, completionOf, deliverWebhook } from './support/webhooks.ts';
 
 type Stack = Awaited<ReturnType<typeof startOrdersWithCustomers>>;
 type Child = Awaited<ReturnType<typeof spawnOrders>>;
@@ -38,26 +38,26 @@ describe('the order service killed between a webhook commit and its reply', () =
       const order = await readOrder(stack.ordersUrl, number);
       return order?.status === 'SCHEDULED' ? order : undefined;
     });
-    const body = completionOf(number, scheduled.lines[0]!);
+    const body = batchOf('widgets', completionOf(number, scheduled.lines[0]!));
 
     const dying = await spawnOrders({ ...stack.shared, ORDERS_TEST_CRASH_AFTER_WEBHOOK_COMMIT: '1' });
     children.push(dying);
-    await expect(deliverWebhook(dying.url, body, { id: 'msg_killed' })).rejects.toThrow();
+    await expect(deliverWebhook(dying.url, 'widgets', body, { id: 'msg_killed' })).rejects.toThrow();
     expect(await dying.exited).toEqual({ code: null, signal: 'SIGKILL' });
     const committed = (await readOrder(stack.ordersUrl, number))!;
     expect(committed.status).toBe('COMPLETE'); // the commit happened before the kill
 
     const fresh = await spawnOrders(stack.shared);
     children.push(fresh);
-    const redelivered = await deliverWebhook(fresh.url, body, { id: 'msg_killed' });
+    const redelivered = await deliverWebhook(fresh.url, 'widgets', body, { id: 'msg_killed' });
     expect(redelivered.status).toBe(200);
-    expect(await redelivered.json()).toEqual({ outcome: 'repeat' });
+    expect(await redelivered.json()).toEqual({ outcome: 'repeat', recorded: 0, repeated: 1 });
 
     const after = (await readOrder(fresh.graphqlUrl, number))!;
     expect(after.lines[0]).toMatchObject({
       status: 'COMPLETED',
       completedAt: committed.lines[0]!.completedAt,
-      productionOrder: { id: body.productionOrderId },
+      productionOrder: { id: body.completions[0]!.productionOrderId },
     });
     expect(after.history.map((event) => event.status)).toEqual(['VERIFIED', 'SCHEDULED', 'COMPLETE']);
     expect(after.completedAt).toBe(committed.completedAt);

@@ -4,7 +4,7 @@ import { PRODUCT_OF_FACTORY, PRODUCTS, type ProductSpec } from '#catalogue/produ
 import { createAgenda, drainAgenda } from '#kit/agenda.ts';
 import type { Logger } from '#kit/logger.ts';
 import { ApiClientRepository } from '../clients/api-client.repository.ts';
-import { productionLinesOf, type FactoryConfig } from '../config.ts';
+import { productionLinesOf, webhookSecretOf, type FactoryConfig } from '../config.ts';
 import { agendaScheduler, JOBS, registerJobs } from '../jobs/production-jobs.ts';
 import { ProductionLinesRepository } from '../production/production-lines.repository.ts';
 import { ProductionOrderRepository } from '../production/production-order.repository.ts';
@@ -56,8 +56,10 @@ export async function startFactoryUnit(
   const webhooks = new WebhookService(
     orders,
     {
-      url: config.ORDERS_WEBHOOK_URL,
-      secret: config.WEBHOOK_SECRET,
+      // One path per factory, so the receiver knows which secret must have signed.
+      url: `${config.ORDERS_WEBHOOK_URL.replace(/\/+$/, '')}/${id}`,
+      factory: id,
+      secret: webhookSecretOf(config, id),
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,

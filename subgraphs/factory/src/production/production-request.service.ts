@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ObjectId } from 'mongodb';
+import { z } from 'zod';
 import { PRODUCT_OF_FACTORY, type FactoryId, type ProductKind } from '#catalogue/products.ts';
 import { resolveAttributes, validateQuantity } from '#catalogue/attributes.ts';
 import { productionSeconds } from '#catalogue/production-time.ts';
@@ -20,6 +21,7 @@ export interface ProductionRequest {
 }
 
 const MAX_LINES = 100;
+const isUuid = (text: string) => z.uuid().safeParse(text).success;
 
 /** Checks a whole request before anything is stored; throws ValidationError naming the field. */
 export function validateRequest(
@@ -37,8 +39,8 @@ export function validateRequest(
   return request.lines.map((line, index) => {
     const path = `lines.${index}`;
     const lineId = line.lineId.trim();
-    if (!lineId || lineId.length > 64)
-      throw new ValidationError(`${path}.lineId`, 'must be 1 to 64 characters');
+    // The order service's line id; its completion webhook names the line by it, and accepts only a UUID.
+    if (!isUuid(lineId)) throw new ValidationError(`${path}.lineId`, 'must be a UUID');
     if (seen.has(lineId)) throw new ValidationError(`${path}.lineId`, `repeats line ${lineId}`);
     seen.add(lineId);
     const made = PRODUCT_OF_FACTORY[factory];

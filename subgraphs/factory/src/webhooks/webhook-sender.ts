@@ -1,17 +1,26 @@
+import {
+  completionWebhookSchema,
+  describeWebhookIssue,
+  type Completion,
+  type CompletionWebhook,
+} from '#clients/completion-webhook.ts';
 import { signWebhook } from '#kit/webhook-signature.ts';
+import type { FactoryId } from '../factory/factories.ts';
 import { productionOrderId, type ProductionOrderDoc } from '../production/production-order.ts';
 
 export interface WebhookSettings {
+  /** `${ORDERS_WEBHOOK_URL}/${factory}` */
   url: string;
+  factory: FactoryId;
+  /** This factory's own secret: the receiver knows which factory signed. */
   secret: string;
   timeoutMs: number;
 }
 
-/** The completion message the order service receives (docs/api.md, "The completion webhook"). */
-export function completionPayload(doc: ProductionOrderDoc) {
+/** One completed production order as the order service receives it (docs/api.md, "The completion webhook"). */
+export function completionOf(doc: ProductionOrderDoc): Completion {
   return {
     productionOrderId: productionOrderId(doc),
-    factory: doc.factory,
     orderNumber: doc.orderNumber,
     lineId: doc.lineId,
     status: 'COMPLETED' as const,
@@ -19,8 +28,17 @@ export function completionPayload(doc: ProductionOrderDoc) {
     attributes: doc.attributes,
     queuedAt: doc.queuedAt.toISOString(),
     startedAt: doc.startedAt?.toISOString() ?? null,
-    completedAt: doc.completedAt?.toISOString() ?? null,
+    // Never sent without a completion time: the contract check below refuses ''.
+    completedAt: doc.completedAt?.toISOString() ?? '',
   };
+}
+
+/** The webhook body, checked against the contract the receiver applies, so a bad one is never sent. */
+export function completionPayload(factory: FactoryId, docs: ProductionOrderDoc[]): CompletionWebhook {
+  const parsed = completionWebhookSchema.safeParse({ factory, completions: docs.map(completionOf) });
+  if (!parsed.success)
+    throw new Error(`completion webhook breaks its contract: ${describeWebhookIssue(parsed.error)}`);
+  return parsed.data;
 }
 
 export type SendResult = { ok: true; status: number } | { ok: false; error: string };
@@ -31,7 +49,12 @@ export async function sendWebhook(
   webhookId: string,
   doc: ProductionOrderDoc,
 ): Promise<SendResult> {
-  const body = JSON.stringify(completionPayload(doc));
+  let body: string;
+  try {
+    body = JSON.stringify(completionPayload(settings.factory, [doc]));
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
   try {
     const response = await fetch(settings.url, {
       method: 'POST',

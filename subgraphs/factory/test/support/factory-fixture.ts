@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import { mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
 import { graphql } from '#kit/testing/graphql-client.ts';
 import { startFactory, type Env } from '../../../../test/support/stack.ts';
 
 export const CLIENT = { name: 'orders', secret: 'test-orders-secret-123' };
+
+/** A stable UUID per label (line ids are UUIDs, as the order service makes them), so tests can name lines. */
+export const lineUuid = (label: string | number) => {
+  const hex = createHash('sha256').update(String(label)).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
 
 export const basic = (name: string, secret: string) =>
   `Basic ${Buffer.from(`${name}:${secret}`).toString('base64')}`;

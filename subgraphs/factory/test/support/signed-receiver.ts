@@ -4,6 +4,8 @@ import { verifyWebhookSignature } from '#kit/webhook-signature.ts';
 
 export interface Delivery {
   webhookId: string;
+  /** The request path: `/webhooks/production/<factory>`. */
+  path: string;
   body: string;
   status: number;
   at: Date;
@@ -27,7 +29,7 @@ export async function startSignedReceiver(secret: string, port = 0) {
       const webhookId = String(req.headers['webhook-id'] ?? '');
       const status = verifyWebhookSignature(secret, req.headers, body).ok ? 200 : 401;
       if (status === 200 && !recorded.has(webhookId)) recorded.set(webhookId, body);
-      deliveries.push({ webhookId, body, status, at: new Date() });
+      deliveries.push({ webhookId, path: req.url ?? '', body, status, at: new Date() });
       res.writeHead(status).end();
     });
   });

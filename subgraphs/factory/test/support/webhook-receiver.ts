@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
+  /** The request path: `/webhooks/production/<factory>`. */
+  path: string;
   body: string;
   status: number;
   at: Date;
@@ -21,7 +23,7 @@ export async function startWebhookReceiver(port = 0) {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const status = respond(body);
-      received.push({ headers: req.headers, body, status, at: new Date() });
+      received.push({ headers: req.headers, path: req.url ?? '', body, status, at: new Date() });
       res.writeHead(status).end();
     });
   });

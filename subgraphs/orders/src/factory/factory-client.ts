@@ -55,13 +55,25 @@ export function createFactoryClient(options: {
         throw new FactoryUnavailableError(`factory ${factory} is unreachable: ${(error as Error).message}`);
       }
       const body = (await response.json().catch(() => ({}))) as {
-        data?: { submitProductionRequest: { productionOrders: { id: string; lineId: string }[] } | null };
+        data?: {
+          submitProductionRequest: {
+            factory: { id: string };
+            productionOrders: { id: string; lineId: string }[];
+          } | null;
+        };
         errors?: { message: string }[];
       };
       const receipt = body.data?.submitProductionRequest;
       if (!response.ok || !receipt) {
         const reason = body.errors?.[0]?.message ?? `HTTP ${response.status}`;
         throw new FactoryUnavailableError(`factory ${factory} did not confirm: ${reason}`);
+      }
+      // What is recorded from a receipt is what completions are checked against: it must be the asked factory's, for every line.
+      const confirmed = new Set(receipt.productionOrders.map((order) => order.lineId));
+      if (receipt.factory?.id !== factory || lines.some((line) => !confirmed.has(line.lineId))) {
+        throw new FactoryUnavailableError(
+          `factory ${factory} answered with a receipt for other lines or another factory`,
+        );
       }
       return { factory, orderNumber, productionOrders: receipt.productionOrders };
     },

@@ -55,6 +55,8 @@ async function scheduleOrder(deps: SchedulingDeps, orderId: number): Promise<voi
         attributes: line.attributes,
       }));
       const receipt = await deps.factories.submitProductionRequest(factory, order.number, request);
+      // At once, not when every factory has answered: completion webhooks are checked against this record.
+      await recordReceipt(deps, factory, receipt.productionOrders);
       return receipt.productionOrders;
     }),
   );
@@ -75,6 +77,36 @@ async function scheduleOrder(deps: SchedulingDeps, orderId: number): Promise<voi
   }
   const confirmed = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   await markScheduled(deps.orm, orderId, confirmed);
+}
+
+/**
+ * Records which production order each line became at `factory`, the first
+ * time only: a line's link is never rewritten (a differing later receipt is
+ * logged and ignored).
+ */
+async function recordReceipt(
+  deps: SchedulingDeps,
+  factory: string,
+  receipts: { id: string; lineId: string }[],
+) {
+  if (receipts.length === 0) return;
+  const rows = await deps.orm.em.fork().execute<{ id: string; production_order_id: string }[]>(
+    `update "orders"."order_line" as l set
+        "production_order_id" = coalesce(l."production_order_id", r."production_order_id"),
+        "status" = case when l."status" = 'PENDING' then 'REQUESTED' else l."status" end
+      from jsonb_to_recordset(?::jsonb) as r("line_id" uuid, "production_order_id" text)
+      where l."id" = r."line_id" and l."factory" = ?
+      returning l."id", l."production_order_id"`,
+    [JSON.stringify(receipts.map((r) => ({ line_id: r.lineId, production_order_id: r.id }))), factory],
+  );
+  const recorded = new Map(rows.map((row) => [row.id, row.production_order_id]));
+  const differing = receipts.filter((receipt) => recorded.get(receipt.lineId) !== receipt.id);
+  if (differing.length > 0) {
+    deps.logger.warn(
+      { factory, differing },
+      'factory receipt differs from the recorded one; kept the recorded link',
+    );
+  }
 }
 
 /** Every factory confirmed: SCHEDULED, and COMPLETE too if the factories were quicker than us. */

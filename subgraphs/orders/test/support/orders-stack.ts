@@ -1,7 +1,7 @@
 import { createPostgresDatabase, mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
 import { freePort } from '#kit/ferretdb.ts';
 import { baseEnv, startCustomers, startFactory, type Env } from '../../../../test/support/stack.ts';
-import { TEST_WEBHOOK_SECRET } from './webhooks.ts';
+import { webhookSecretsEnv } from './webhooks.ts';
 import { startOrdersService, type OrdersOptions } from '../../src/app.ts';
 import { loadOrdersConfig } from '../../src/config.ts';
 
@@ -13,7 +13,7 @@ export const ordersTestEnv = (): Env => ({
   RETRY_BASE_MS: '50',
   RETRY_MAX_MS: '500',
   RANDOM_ORDERS_EVERY: 'off',
-  WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+  ...webhookSecretsEnv(),
 });
 
 export const startOrdersProcess = (env: Env, options: OrdersOptions = {}) =>
@@ -61,6 +61,6 @@ export async function startFactoryFor(stack: { factoryPort: number }, webhookUrl
     MONGODB_URL: mongoUrl(),
     FACTORY_DB_PREFIX: `${mongoDatabaseName('factory')}_`,
     ORDERS_WEBHOOK_URL: webhookUrl ?? `http://127.0.0.1:${await freePort()}/webhooks/production`,
-    WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    ...webhookSecretsEnv(),
   });
 }

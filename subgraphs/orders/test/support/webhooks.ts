@@ -1,28 +1,29 @@
+import type { FactoryId } from '#catalogue/products.ts';
+import type { Completion } from '#clients/completion-webhook.ts';
 import { signWebhook } from '#kit/webhook-signature.ts';
 
-export const TEST_WEBHOOK_SECRET = 'orders-test-webhook-secret';
+/** Each factory's webhook secret in tests (orders and factory processes both get these). */
+export const TEST_WEBHOOK_SECRETS: Record<FactoryId, string> = {
+  widgets: 'orders-test-widgets-webhook-secret',
+  gadgets: 'orders-test-gadgets-webhook-secret',
+  gizmos: 'orders-test-gizmos-webhook-secret',
+};
 
-export interface Completion {
-  productionOrderId: string;
-  factory: string;
-  orderNumber: string;
-  lineId: string;
-  status: 'COMPLETED';
-  quantity: number;
-  attributes: Record<string, unknown>;
-  queuedAt: string;
-  startedAt: string;
-  completedAt: string;
-}
+export const webhookSecretsEnv = (secrets = TEST_WEBHOOK_SECRETS) => ({
+  WEBHOOK_SECRET_WIDGETS: secrets.widgets,
+  WEBHOOK_SECRET_GADGETS: secrets.gadgets,
+  WEBHOOK_SECRET_GIZMOS: secrets.gizmos,
+});
 
+/** A completion of `line`, naming the production order its factory confirmed (or `productionOrderId`). */
 export const completionOf = (
   orderNumber: string,
-  line: { id: string; factory: string; quantity: number },
+  line: { id: string; quantity: number; productionOrder: { id: string } | null },
+  productionOrderId = line.productionOrder?.id ?? 'never-confirmed',
 ): Completion => {
   const now = new Date().toISOString();
   return {
-    productionOrderId: `${line.factory}:${crypto.randomUUID()}`,
-    factory: line.factory,
+    productionOrderId,
     orderNumber,
     lineId: line.id,
     status: 'COMPLETED',
@@ -34,20 +35,23 @@ export const completionOf = (
   };
 };
 
-/** POSTs a completion signed as the factory signs it; `id` stays the same across redeliveries. */
+/** The body a factory sends: its name and a batch of completions. */
+export const batchOf = (factory: FactoryId, ...completions: Completion[]) => ({ factory, completions });
+
+/**
+ * POSTs a webhook to `/webhooks/production/<factory>` signed as that factory
+ * signs it (or with `secret`); `id` stays the same across redeliveries.
+ */
 export async function deliverWebhook(
   baseUrl: string,
+  factory: string,
   body: unknown,
   options: { id?: string; secret?: string; now?: Date; raw?: string } = {},
 ) {
   const text = options.raw ?? JSON.stringify(body);
-  const headers = signWebhook(
-    options.secret ?? TEST_WEBHOOK_SECRET,
-    options.id ?? 'msg_1',
-    text,
-    options.now,
-  );
-  return fetch(`${baseUrl}/webhooks/production`, {
+  const secret = options.secret ?? TEST_WEBHOOK_SECRETS[factory as FactoryId] ?? 'no-such-factory-secret';
+  const headers = signWebhook(secret, options.id ?? 'msg_1', text, options.now);
+  return fetch(`${baseUrl}/webhooks/production/${factory}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: text,
