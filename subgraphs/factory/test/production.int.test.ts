@@ -45,7 +45,8 @@ describe('timed production', () => {
   it('never has more than productionLines in production, and runs them in parallel', async () => {
     const { data, errors } = await submit(factory.url, 'widgets', {
       orderNumber: 'ORD-CAP',
-      lines: lines(7),
+      // 1 s each: long enough that two overlap even when a loaded machine starts the second late.
+      lines: lines(7, 25),
     });
     expect(errors).toBeUndefined();
     let maxSeen = 0;
