@@ -14,7 +14,7 @@ export interface GatewayService {
 export async function startGateway(config: GatewayConfig): Promise<GatewayService> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const server = await createServer({ config, logger });
-  const http = await listen(server.httpServer, config.PORT);
+  const http = await listen(server.httpServer, config.PORT, config.HOST);
   logger.info({ url: `${http.url}/graphql` }, 'gateway ready');
   return {
     logger,
