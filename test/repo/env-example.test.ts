@@ -23,6 +23,7 @@ describe('.env.example', () => {
       'APOLLO_TELEMETRY_DISABLED',
       'MONGODB_URL',
       'FERRETDB_BIN',
+      'LOCAL_POSTGRES_URL',
       'CUSTOMERS_PORT',
       'ORDERS_PORT',
       'FACTORY_PORT',
