@@ -81,12 +81,20 @@ export const ADDRESS_TARGETS: Record<string, { target: Program | 'postgres' | 'm
 
 const ADDRESS_PROTOCOLS = new Set(['http:', 'https:', 'ws:', 'wss:', 'postgres:', 'postgresql:', 'mongodb:']);
 
-/** Every address in a resolved configuration: each value that is a URL a service would call. */
-export function addressesOf(config: Record<string, unknown>): { variable: string; url: URL }[] {
+/** Every address in a resolved configuration: each value that is a URL a service would call (one per host). */
+export function addressesOf(
+  config: Record<string, unknown>,
+): { variable: string; value: string; url: URL }[] {
   return Object.entries(config).flatMap(([variable, value]) => {
-    if (typeof value !== 'string' || !URL.canParse(value)) return [];
-    const url = new URL(value);
-    return ADDRESS_PROTOCOLS.has(url.protocol) ? [{ variable, url }] : [];
+    if (typeof value !== 'string') return [];
+    // A MongoDB seed list (host1,host2/...) is no WHATWG URL: one URL per host.
+    const seeds = /^(mongodb:\/\/(?:[^@/]*@)?)([^/?]+)(.*)$/.exec(value);
+    const urls = seeds ? seeds[2]!.split(',').map((host) => `${seeds[1]}${host}${seeds[3]}`) : [value];
+    return urls.flatMap((text) => {
+      if (!URL.canParse(text)) return [];
+      const url = new URL(text);
+      return ADDRESS_PROTOCOLS.has(url.protocol) ? [{ variable, value, url }] : [];
+    });
   });
 }
 
