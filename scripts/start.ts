@@ -1,5 +1,6 @@
-// `npm start`: the whole simulation on this machine. Starts a MongoDB-wire
-// server (FerretDB) unless MONGODB_URL is set, then the three subgraphs and
+// `npm start`: the whole simulation on this machine. Starts an embedded
+// PostgreSQL unless DATABASE_URL is set or one answers on LOCAL_POSTGRES_URL,
+// a MongoDB-wire server (FerretDB) unless MONGODB_URL is set, then the three subgraphs and
 // the gateway as child processes, waits until each is ready, prints the URLs,
 // and stops everything on Ctrl-C or SIGTERM.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -8,13 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import { startFerretDb, type RunningFerretDb } from '#kit/ferretdb.ts';
 import { ensurePostgresDatabase } from '#kit/postgres.ts';
+import { localPostgres, type LocalPostgres } from '#kit/embedded-postgres.ts';
 import { sleep } from '#kit/sim-time.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
 
 const env: NodeJS.ProcessEnv = { ...process.env };
-const databaseUrl = (env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/factory_floor');
 
 const SERVICES = [
   { name: 'customers', entry: 'subgraphs/customers/src/index.ts', port: env.CUSTOMERS_PORT ?? '4001' },
@@ -33,6 +34,7 @@ env.RANDOM_ORDERS_EVERY ??= '30 seconds';
 
 const children: ChildProcess[] = [];
 let ferret: RunningFerretDb | undefined;
+let postgres: LocalPostgres | undefined;
 let stopping = false;
 
 let stopped: Promise<void> | undefined;
@@ -51,6 +53,7 @@ async function stopAll(code: number): Promise<never> {
       }
     }
     await ferret?.stop();
+    await postgres?.stop();
   })();
   await stopped;
   process.exit(code);
@@ -87,6 +90,21 @@ try {
     const build = spawnSync('npm', ['run', '--silent', 'build:graphiql'], { cwd: root, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('npm run build:graphiql failed');
   }
+  if (!env.DATABASE_URL) {
+    // The system's server when one answers there, else an embedded one (nothing to install but Node).
+    const probe = env.LOCAL_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    postgres = await localPostgres({ url: probe, dataDir: `${root}.data/postgres` });
+    const where = new URL(postgres.url).host;
+    console.log(
+      postgres.embedded
+        ? `Started embedded PostgreSQL 17 on ${where} (data in .data/postgres)`
+        : `Using the PostgreSQL already on ${where}`,
+    );
+    const database = new URL(postgres.url);
+    database.pathname = '/factory_floor';
+    env.DATABASE_URL = database.toString();
+  }
+  const databaseUrl = env.DATABASE_URL;
   await ensurePostgresDatabase(databaseUrl).catch((error: Error) => {
     throw new Error(`PostgreSQL is not reachable at ${databaseUrl} (${error.message}); set DATABASE_URL`);
   });

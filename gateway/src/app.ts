@@ -17,7 +17,7 @@ export async function startGateway(
   logger: Logger = createLogger('gateway', config.LOG_LEVEL),
 ): Promise<GatewayService> {
   const server = await createServer({ config, logger });
-  const http = await listen(server.httpServer, config.PORT);
+  const http = await listen(server.httpServer, config.PORT, config.HOST);
   logger.info({ url: `${http.url}/graphql` }, 'gateway ready');
   return {
     logger,

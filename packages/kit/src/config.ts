@@ -56,6 +56,8 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 /** Variables every service reads, with defaults that work on a developer machine. */
 export const commonEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** The address to bind: loopback on a developer machine, 0.0.0.0 in a container. */
+  HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JWT_SECRET: secret('factory-floor-local-development-secret'),
   JWKS_URL: z.url().optional(),

@@ -9,7 +9,11 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Listens on `port` (0 for an ephemeral one) and resolves once bound. */
+/** A wildcard bind is reached through loopback from this host. */
+const urlHost = (host: string) =>
+  host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+
+/** Listens on `host` (the service's HOST) and `port` (0 for an ephemeral one), and resolves once bound. */
 export async function listen(
   handler: RequestListener | Server,
   port: number,
@@ -31,7 +35,7 @@ export async function listen(
   return {
     server,
     port: bound,
-    url: `http://${host}:${bound}`,
+    url: `http://${urlHost(host)}:${bound}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -21,3 +21,16 @@ export async function ensurePostgresDatabase(url: string): Promise<void> {
     await client.end();
   }
 }
+
+/** Whether a PostgreSQL server accepts a connection at `url` (within about a second). */
+export async function postgresAnswers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

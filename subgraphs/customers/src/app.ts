@@ -20,7 +20,7 @@ export async function startCustomersService(config: CustomersConfig): Promise<Cu
   const orm = await MikroORM.init(ormConfig(config.DATABASE_URL, logger));
   await orm.migrator.up();
   const { httpServer, apollo } = await createServer({ config, orm, logger });
-  const http = await listen(httpServer, config.PORT);
+  const http = await listen(httpServer, config.PORT, config.HOST);
   logger.info({ url: `${http.url}/graphql` }, 'customers subgraph ready');
   return {
     orm,

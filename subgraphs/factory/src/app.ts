@@ -38,7 +38,7 @@ export async function startFactoryService(config: FactoryConfig): Promise<Factor
   }
   await bootstrapClient(config, factories.values());
   const { httpServer, apollo } = await createServer({ config, factories, logger });
-  const http = await listen(httpServer, config.PORT);
+  const http = await listen(httpServer, config.PORT, config.HOST);
   logger.info({ url: `${http.url}/graphql`, factories: config.FACTORIES }, 'factory subgraph ready');
   return {
     mongo,

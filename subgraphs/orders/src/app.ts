@@ -103,7 +103,7 @@ export async function startOrdersService(
     afterWebhookRecord: options.afterWebhookRecord ?? crashAfterWebhookCommit(config),
     sinks,
   });
-  const http = await listen(httpServer, config.PORT);
+  const http = await listen(httpServer, config.PORT, config.HOST);
   logger.info({ url: `${http.url}/graphql` }, 'orders subgraph ready');
   let closing: Promise<void> | undefined;
   const close = async () => {

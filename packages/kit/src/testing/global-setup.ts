@@ -1,6 +1,10 @@
 import type { TestProject } from 'vitest/node';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { throwawayMongo } from '../ferretdb.ts';
+import { localPostgres } from '../embedded-postgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,16 +18,22 @@ declare module 'vitest' {
 }
 
 /**
- * Real servers for the whole run: PostgreSQL from TEST_DATABASE_URL (else
- * localhost), and MongoDB from MONGODB_URL or a FerretDB started here on a
- * throwaway SQLite directory. Tests create their own databases inside them.
+ * Real servers for the whole run: PostgreSQL from TEST_DATABASE_URL or DATABASE_URL, else the one
+ * answering on LOCAL_POSTGRES_URL (localhost:5432), else an embedded one started here on a throwaway
+ * directory; MongoDB from MONGODB_URL or a FerretDB started here likewise. Tests create their own
+ * databases inside them.
  */
 export default async function setup(project: TestProject) {
-  const postgresAdminUrl =
-    process.env.TEST_DATABASE_URL ??
-    process.env.DATABASE_URL ??
-    'postgres://postgres@127.0.0.1:5432/postgres';
   const runPrefix = `ff_test_${Date.now().toString(36)}_`;
+  const configured = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  const postgresDir = join(tmpdir(), `${runPrefix}postgres`);
+  const local = configured
+    ? undefined
+    : await localPostgres({
+        url: process.env.LOCAL_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+        dataDir: postgresDir,
+      });
+  const postgresAdminUrl = configured ?? local!.url;
 
   const admin = new pg.Client({ connectionString: postgresAdminUrl });
   await admin.connect().catch((error: Error) => {
@@ -48,5 +58,9 @@ export default async function setup(project: TestProject) {
     );
     for (const { datname } of rows) await cleanup.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await cleanup.end();
+    if (local?.embedded) {
+      await local.stop();
+      rmSync(postgresDir, { recursive: true, force: true });
+    }
   };
 }
