@@ -22,13 +22,14 @@ import { startOrdersService } from '../../subgraphs/orders/src/app.ts';
 import { loadOrdersConfig } from '../../subgraphs/orders/src/config.ts';
 import { startGateway } from '../../gateway/src/app.ts';
 import { loadGatewayConfig } from '../../gateway/src/config.ts';
+import { benchSecrets } from './secrets.ts';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const QUERIES = arg('queries', 400);
 const SUBSCRIBERS = arg('subscribers', 200);
 const ORDERS = arg('orders', 15);
-const SECRET = 'gateway-bench-jwt-secret-0123456789';
+const secrets = benchSecrets();
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -66,7 +67,7 @@ const [customersPort, factoryPort, ordersPort] = [await freePort(), await freePo
 const env = {
   NODE_ENV: 'production',
   LOG_LEVEL: 'silent',
-  JWT_SECRET: SECRET,
+  ...secrets,
   SIM_TIME_SCALE: '0',
   DATABASE_URL: dbUrl.toString(),
   MONGODB_URL: mongoUrl,
@@ -83,7 +84,7 @@ const factory = await startFactoryService(loadFactoryConfig({ ...env, PORT: Stri
 const orders = await startOrdersService(loadOrdersConfig({ ...env, PORT: String(ordersPort) }));
 const gateway = await startGateway(loadGatewayConfig({ ...env, PORT: '0' }));
 const gatewayUrl = `${gateway.http.url}/graphql`;
-const token = await signToken(SECRET, { sub: 'bench', role: 'admin' });
+const token = await signToken(secrets.JWT_SECRET, { sub: 'bench', role: 'admin' });
 
 try {
   const { createCustomer } = await gql<{ createCustomer: { id: string } }>(

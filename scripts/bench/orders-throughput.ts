@@ -17,6 +17,7 @@ import { startFactoryService } from '../../subgraphs/factory/src/app.ts';
 import { loadFactoryConfig } from '../../subgraphs/factory/src/config.ts';
 import { startOrdersService } from '../../subgraphs/orders/src/app.ts';
 import { loadOrdersConfig } from '../../subgraphs/orders/src/config.ts';
+import { benchSecrets } from './secrets.ts';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -24,7 +25,7 @@ const SECONDS = arg('seconds', 30);
 const RUNS = arg('runs', 3);
 const IN_FLIGHT = arg('in-flight', 40);
 const WARMUP = arg('warmup', 5);
-const SECRET = 'orders-bench-jwt-secret-0123456789';
+const secrets = benchSecrets();
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []) {
@@ -57,7 +58,7 @@ async function run(index: number, mongoUrl: string) {
   const env = {
     NODE_ENV: process.env.NODE_ENV ?? 'production',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-    JWT_SECRET: SECRET,
+    ...secrets,
     SIM_TIME_SCALE: '0',
     DATABASE_URL: url.toString(),
     MONGODB_URL: mongoUrl,
@@ -71,7 +72,7 @@ async function run(index: number, mongoUrl: string) {
   const customers = await startCustomersService(loadCustomersConfig({ ...env, PORT: String(customersPort) }));
   const factory = await startFactoryService(loadFactoryConfig({ ...env, PORT: String(factoryPort) }));
   const orders = await startOrdersService(loadOrdersConfig({ ...env, PORT: String(ordersPort) }));
-  const token = await signToken(SECRET, { sub: 'bench', role: 'admin' });
+  const token = await signToken(secrets.JWT_SECRET, { sub: 'bench', role: 'admin' });
   const { createCustomer } = await gql<{ createCustomer: { id: string } }>(
     env.CUSTOMERS_URL,
     token,
