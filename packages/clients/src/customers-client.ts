@@ -12,8 +12,12 @@ export interface CustomerSummary {
 export interface CustomerLookup {
   /** Found customers by id; unknown ids are absent from the map. */
   getCustomers(ids: readonly string[]): Promise<Map<string, CustomerSummary>>;
-  /** The customer, or null when no customer has this id. */
-  getCustomer(id: string): Promise<CustomerSummary | null>;
+  /**
+   * The customer, or null when no customer has this id. `fresh` asks the
+   * customers service instead of the cache (still batched): for decisions
+   * that must see an archiving at once, such as accepting an order.
+   */
+  getCustomer(id: string, options?: { fresh?: boolean }): Promise<CustomerSummary | null>;
   /** Ids of active customers, oldest first, at most `limit` (default 100). */
   listActiveCustomerIds(limit?: number): Promise<string[]>;
 }
@@ -98,10 +102,10 @@ export function createCustomersClient(options: {
   );
 
   const cache = new Map<string, { value: Promise<CustomerSummary | null>; expiresAt: number }>();
-  const getCustomer = (id: string): Promise<CustomerSummary | null> => {
+  const getCustomer = (id: string, options: { fresh?: boolean } = {}): Promise<CustomerSummary | null> => {
     const now = Date.now();
     const hit = cache.get(id);
-    if (hit && hit.expiresAt > now) return hit.value;
+    if (hit && hit.expiresAt > now && !options.fresh) return hit.value;
     if (cache.size > 10_000) for (const [key, entry] of cache) if (entry.expiresAt <= now) cache.delete(key);
     const value = loader.load(id);
     cache.set(id, { value, expiresAt: now + cacheTtlMs });
@@ -115,7 +119,7 @@ export function createCustomersClient(options: {
   return {
     getCustomer,
     async getCustomers(ids) {
-      const found = await Promise.all([...new Set(ids)].map(getCustomer));
+      const found = await Promise.all([...new Set(ids)].map((id) => getCustomer(id)));
       return new Map(
         found.filter((customer) => customer !== null).map((customer) => [customer.id, customer]),
       );

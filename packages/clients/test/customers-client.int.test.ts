@@ -77,6 +77,18 @@ describe('customers client against a real customers service', () => {
     expect((await cached.getCustomer(ids[3]!))?.active).toBe(true);
   });
 
+  it('asks the customers service again for a fresh lookup, and caches that answer', async () => {
+    const cached = client(60_000);
+    const id = (await customers.create(customerInput())).data!.createCustomer.id;
+    expect((await cached.getCustomer(id))?.active).toBe(true);
+    expect((await customers.archive(id)).errors).toBeUndefined();
+    calls.length = 0;
+    expect((await cached.getCustomer(id, { fresh: true }))?.active).toBe(false);
+    expect(calls).toHaveLength(1);
+    expect((await cached.getCustomer(id))?.active).toBe(false);
+    expect(calls).toHaveLength(1);
+  });
+
   it('reuses its service token across requests', async () => {
     const lookup = client(0);
     calls.length = 0;

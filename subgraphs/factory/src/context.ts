@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Identity } from '#kit/auth.ts';
+import type { VerifiedClient } from './clients/client-auth.ts';
 import type { FactoryId } from './factory/factories.ts';
 import type { FactoryUnit } from './factory/factory-unit.ts';
 import type { ProductionOrderDoc } from './production/production-order.ts';
@@ -9,6 +10,8 @@ export interface Context {
   identity?: Identity | undefined;
   /** The raw Authorization header: production requests authenticate API clients from it. */
   authorization: string | undefined;
+  /** The API client whose Basic credentials were verified at the edge, if any. */
+  client: VerifiedClient | undefined;
   /** The factories this process runs. */
   factories: ReadonlyMap<FactoryId, FactoryUnit>;
   /** Production orders by public id, batched: one query per factory per request. */

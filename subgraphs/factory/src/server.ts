@@ -6,7 +6,8 @@ import type { Logger } from '#kit/logger.ts';
 import { dateTimeScalar, jsonScalar } from '#kit/scalars.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
 import { productResolvers } from './catalogue/product.resolvers.ts';
-import { parseBasicAuth } from './clients/client-auth.ts';
+import { basicAuthMiddleware, verifiedClientOf } from './clients/basic-auth.middleware.ts';
+import { CheckLimiter } from './clients/check-limiter.ts';
 import type { FactoryConfig } from './config.ts';
 import type { Context } from './context.ts';
 import type { FactoryId } from './factory/factories.ts';
@@ -42,19 +43,24 @@ export function createServer({ config, factories, logger }: FactoryDeps) {
       productionResolvers as never,
     ) as never,
   });
+  const limiter = new CheckLimiter();
   return createSubgraphApp<Context>({
     name: 'factory',
     schema,
     logger,
     verifyToken: createTokenVerifier(config),
-    // API clients (the order service) call straight in with HTTP Basic; the mutation checks them.
-    authenticate: async (req, verifyBearer) =>
-      parseBasicAuth(req.headers.authorization) ? undefined : verifyBearer(),
+    // API clients (the order service) call straight in with HTTP Basic, verified by the middleware below;
+    // they have no user identity, and only submitProductionRequest accepts them.
+    authenticate: async (req, verifyBearer) => (verifiedClientOf(req) ? undefined : verifyBearer()),
+    routes: (app) => {
+      app.use('/graphql', basicAuthMiddleware({ factories: () => factories.values(), limiter, logger }));
+    },
     context: ({ identity, req }) => {
       const counts = new Map<FactoryUnit, ReturnType<FactoryUnit['orders']['countByStatus']>>();
       return {
         identity,
         authorization: req.headers.authorization,
+        client: verifiedClientOf(req),
         factories,
         productionOrders: createProductionOrderLoader(factories),
         counts: (unit) => {

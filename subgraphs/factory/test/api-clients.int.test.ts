@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import { mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
 import { ApiClientRepository } from '../src/clients/api-client.repository.ts';
-import { VerifiedSecrets } from '../src/clients/verified-secrets.ts';
+import { SecretChecks } from '../src/clients/secret-checks.ts';
 
 describe('API client secrets', () => {
   let mongo: MongoClient;
@@ -38,12 +38,39 @@ describe('API client secrets', () => {
 });
 
 describe('remembered secret checks', () => {
-  it('hold for the same secret and stored hash until they expire', () => {
-    const verified = new VerifiedSecrets(1000);
-    verified.remember('orders', 's3cret', 'hash-1', 0);
-    expect(verified.has('orders', 's3cret', 'hash-1', 500)).toBe(true);
-    expect(verified.has('orders', 'other', 'hash-1', 500)).toBe(false);
-    expect(verified.has('orders', 's3cret', 'hash-2', 500)).toBe(false);
-    expect(verified.has('orders', 's3cret', 'hash-1', 1001)).toBe(false);
+  const counting = (ok: boolean) => {
+    const run = async () => {
+      run.calls += 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return ok;
+    };
+    run.calls = 0;
+    return run;
+  };
+
+  it('run once for concurrent checks of the same secret, and remember a failure too', async () => {
+    const checks = new SecretChecks();
+    const wrong = counting(false);
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () => checks.check('orders', 'bad', 'h1', wrong)),
+    );
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => false));
+    expect(await checks.check('orders', 'bad', 'h1', wrong)).toBe(false);
+    expect(wrong.calls).toBe(1);
+  });
+
+  it('hold only for the same client, secret and stored hash, and not past their time', async () => {
+    const checks = new SecretChecks({ okTtlMs: 100, failedTtlMs: 100 });
+    const right = counting(true);
+    expect(await checks.check('orders', 's3cret', 'h1', right)).toBe(true);
+    expect(await checks.check('orders', 's3cret', 'h1', right)).toBe(true);
+    expect(right.calls).toBe(1);
+    await checks.check('orders', 'other', 'h1', right);
+    await checks.check('orders', 's3cret', 'h2', right);
+    await checks.check('another', 's3cret', 'h1', right);
+    expect(right.calls).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await checks.check('orders', 's3cret', 'h1', right);
+    expect(right.calls).toBe(5);
   });
 });

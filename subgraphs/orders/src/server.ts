@@ -86,7 +86,7 @@ export async function createServer({
         secretsOf: (factory) => webhookSecretsOf(config, factory),
         afterRecord: afterWebhookRecord,
       });
-      mountOutboxStatus(express, orm, sinks);
+      mountOutboxStatus(express, orm, sinks, verifyToken);
     },
   });
   const subscriptions = serveSubscriptions({

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer } from '#kit/testing/tokens.ts';
 import type { OutboxSink } from '../src/outbox/outbox-message.ts';
 import { createCustomer, eventually, placeOrder } from './support/orders-fixtures.ts';
 import { startOrdersProcess, startOrdersWithCustomers } from './support/orders-stack.ts';
@@ -36,7 +37,10 @@ describe('GET /outbox', () => {
     await placeOrder(stack.ordersUrl, { customerId, lines: [{ product: 'GIZMO', quantity: 2 }] });
 
     const sinks = await eventually(async () => {
-      const body = (await (await fetch(`${orders.http.url}/outbox`)).json()) as { sinks: SinkStatus[] };
+      const response = await fetch(`${orders.http.url}/outbox`, {
+        headers: { authorization: await bearer('operator') },
+      });
+      const body = (await response.json()) as { sinks: SinkStatus[] };
       const log = body.sinks.find((sink) => sink.sink === 'log');
       return log?.backlog === 0 ? body.sinks : undefined;
     });
@@ -44,5 +48,17 @@ describe('GET /outbox', () => {
     expect(down.backlog).toBe(2);
     expect(Date.parse(down.oldestPendingAt!)).toBeGreaterThan(Date.now() - 60_000);
     expect(sinks.find((sink) => sink.sink === 'log')).toMatchObject({ backlog: 0, oldestPendingAt: null });
+  });
+
+  it('is shown only to an operator or an admin: 401 without a valid token, 403 for a viewer', async () => {
+    const status = async (authorization?: string) =>
+      (await fetch(`${orders.http.url}/outbox`, { headers: authorization ? { authorization } : {} })).status;
+    const anonymous = await fetch(`${orders.http.url}/outbox`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await status('Bearer not-a-token')).toBe(401);
+    expect(await status(await bearer('viewer'))).toBe(403);
+    expect(await status(await bearer('admin'))).toBe(200);
   });
 });

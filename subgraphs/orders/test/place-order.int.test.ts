@@ -137,6 +137,26 @@ describe('placeOrder', () => {
     expect(await countRows(stack.databaseUrl)).toEqual(before);
   });
 
+  it('refuses a customer archived a moment after an order for them was accepted (no stale cache)', async () => {
+    const customerId = await createCustomer(stack.customersUrl, 'Leaving Soon');
+    const first = await placeOrder(stack.ordersUrl, {
+      customerId,
+      lines: [{ product: 'WIDGET', quantity: 1 }],
+    });
+    expect(first.errors).toBeUndefined(); // the customer's lookup is now in the orders' 2 s cache
+    await archiveCustomer(stack.customersUrl, customerId);
+    const before = await countRows(stack.databaseUrl);
+    const second = await placeOrder(stack.ordersUrl, {
+      customerId,
+      lines: [{ product: 'WIDGET', quantity: 1 }],
+    });
+    expect(second.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('archived'),
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.customerId' },
+    });
+    expect(await countRows(stack.databaseUrl)).toEqual(before);
+  });
+
   it('returns the same order for a retried placement (Idempotency-Key header or clientRequestId)', async () => {
     const lines = [{ product: 'GIZMO', quantity: 3 }];
     const byHeader = await Promise.all(

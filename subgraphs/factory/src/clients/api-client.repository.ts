@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { hashSecret, verifySecret } from './secret-hash.ts';
-import { VerifiedSecrets } from './verified-secrets.ts';
+import { SecretChecks } from './secret-checks.ts';
 
 /** A service allowed to submit production requests to one factory. */
 export interface ApiClientDoc {
@@ -12,7 +12,7 @@ export interface ApiClientDoc {
 
 export class ApiClientRepository {
   readonly collection: Collection<ApiClientDoc>;
-  readonly #verified = new VerifiedSecrets();
+  readonly #checks = new SecretChecks();
 
   constructor(db: Db) {
     this.collection = db.collection<ApiClientDoc>('api_clients');
@@ -27,14 +27,16 @@ export class ApiClientRepository {
     );
   }
 
+  /** Whether this secret of `name` was accepted lately (a hint for rate limiting, not authentication). */
+  acceptedLately(name: string, secret: string): boolean {
+    return this.#checks.acceptedLately(name, secret);
+  }
+
   /** True only for a client of this factory presenting its current secret. */
   async verify(name: string, secret: string): Promise<boolean> {
     // Read every time, so a revoked or rotated client is refused at once even when its check is cached.
     const client = await this.collection.findOne({ _id: name });
     if (!client) return false;
-    if (this.#verified.has(name, secret, client.secretHash)) return true;
-    const ok = await verifySecret(secret, client.secretHash);
-    if (ok) this.#verified.remember(name, secret, client.secretHash);
-    return ok;
+    return this.#checks.check(name, secret, client.secretHash, () => verifySecret(secret, client.secretHash));
   }
 }

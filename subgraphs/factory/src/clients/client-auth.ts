@@ -1,4 +1,5 @@
 import { ForbiddenError, UnauthenticatedError } from '#kit/errors.ts';
+import type { FactoryId } from '../factory/factories.ts';
 import type { ApiClientRepository } from './api-client.repository.ts';
 
 export interface BasicCredentials {
@@ -6,7 +7,13 @@ export interface BasicCredentials {
   secret: string;
 }
 
-/** `Authorization: Basic base64(name:secret)`, or undefined when the header is not Basic. */
+/** An API client whose Basic credentials the HTTP edge verified (see basic-auth.middleware.ts). */
+export interface VerifiedClient extends BasicCredentials {
+  /** The factories whose client registry accepted the credentials so far. */
+  factories: Set<FactoryId>;
+}
+
+/** `Authorization: Basic base64(name:secret)`, or undefined when the header is not Basic or is malformed. */
 export function parseBasicAuth(authorization: string | undefined): BasicCredentials | undefined {
   const encoded = /^Basic\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   if (!encoded) return undefined;
@@ -16,25 +23,28 @@ export function parseBasicAuth(authorization: string | undefined): BasicCredenti
   return { name: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
+export const isBasicScheme = (authorization: string | undefined) => /^Basic(\s|$)/i.test(authorization ?? '');
+
 /**
  * Production requests come only from a registered client of the target
  * factory: no credentials → UNAUTHENTICATED; a bearer token (people, the
- * gateway) → FORBIDDEN; an unknown client or wrong secret → UNAUTHENTICATED
- * (the same answer for both, so client names can't be probed).
+ * gateway) → FORBIDDEN; a client the edge verified at another factory but
+ * unknown here, or with another secret here → UNAUTHENTICATED.
  */
 export async function authenticateClient(
-  authorization: string | undefined,
-  clients: ApiClientRepository,
-  factoryName: string,
+  context: { authorization: string | undefined; client: VerifiedClient | undefined },
+  unit: { id: FactoryId; name: string; clients: ApiClientRepository },
 ): Promise<string> {
-  if (!authorization) {
-    throw new UnauthenticatedError(`Production requests need the credentials of a ${factoryName} API client`);
+  if (!context.authorization) {
+    throw new UnauthenticatedError(`Production requests need the credentials of a ${unit.name} API client`);
   }
-  const credentials = parseBasicAuth(authorization);
-  if (!credentials)
-    throw new ForbiddenError(`Only registered API clients of ${factoryName} may submit production requests`);
-  if (!(await clients.verify(credentials.name, credentials.secret))) {
-    throw new UnauthenticatedError(`Unknown API client or wrong secret for ${factoryName}`);
+  const client = context.client;
+  if (!client)
+    throw new ForbiddenError(`Only registered API clients of ${unit.name} may submit production requests`);
+  if (client.factories.has(unit.id)) return client.name;
+  if (!(await unit.clients.verify(client.name, client.secret))) {
+    throw new UnauthenticatedError(`Unknown API client or wrong secret for ${unit.name}`);
   }
-  return credentials.name;
+  client.factories.add(unit.id);
+  return client.name;
 }

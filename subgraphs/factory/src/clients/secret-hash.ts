@@ -17,7 +17,11 @@ export async function hashSecret(secret: string): Promise<string> {
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
+/** How many secret checks (scrypt runs) this process has made: what failed logins cost, for tests and metrics. */
+export const secretCheckCount = { value: 0 };
+
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  secretCheckCount.value += 1;
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64');

@@ -46,7 +46,7 @@ export const productionResolvers: Resolvers = {
           throw new ValidationError('factory', 'is not a factory');
         throw new NotFoundError('Factory', factory);
       }
-      await authenticateClient(context.authorization, unit.clients, unit.name);
+      await authenticateClient(context, unit);
       const productionOrders = await submitProductionRequest(
         { orders: unit.orders, dispatch: unit.dispatch },
         unit.id,

@@ -90,16 +90,25 @@ async function recordReceipt(
   receipts: { id: string; lineId: string }[],
 ) {
   if (receipts.length === 0) return;
-  const rows = await deps.orm.em.fork().execute<{ id: string; production_order_id: string }[]>(
-    `update "orders"."order_line" as l set
-        "production_order_id" = coalesce(l."production_order_id", r."production_order_id"),
-        "status" = case when l."status" = 'PENDING' then 'REQUESTED' else l."status" end
-      from jsonb_to_recordset(?::jsonb) as r("line_id" uuid, "production_order_id" text)
-      where l."id" = r."line_id" and l."factory" = ?
-      returning l."id", l."production_order_id"`,
-    [JSON.stringify(receipts.map((r) => ({ line_id: r.lineId, production_order_id: r.id }))), factory],
+  // Only unlinked lines are written (and locked): a linked line is left alone, so its link never changes.
+  // The select reads the snapshot from before the update, hence the coalesce.
+  const rows = await deps.orm.em.fork().execute<{ line_id: string; recorded: string | null }[]>(
+    `with r as (select * from jsonb_to_recordset(?::jsonb) as r("line_id" uuid, "production_order_id" text)),
+      linked as (
+        update "orders"."order_line" as l set "production_order_id" = r."production_order_id",
+          "status" = case when l."status" = 'PENDING' then 'REQUESTED' else l."status" end
+        from r where l."id" = r."line_id" and l."factory" = ? and l."production_order_id" is null
+        returning l."id")
+      select r."line_id", case when l."id" is null then null
+          else coalesce(l."production_order_id", r."production_order_id") end as "recorded"
+        from r left join "orders"."order_line" as l on l."id" = r."line_id" and l."factory" = ?`,
+    [
+      JSON.stringify(receipts.map((r) => ({ line_id: r.lineId, production_order_id: r.id }))),
+      factory,
+      factory,
+    ],
   );
-  const recorded = new Map(rows.map((row) => [row.id, row.production_order_id]));
+  const recorded = new Map(rows.map((row) => [row.line_id, row.recorded]));
   const differing = receipts.filter((receipt) => recorded.get(receipt.lineId) !== receipt.id);
   if (differing.length > 0) {
     deps.logger.warn(

@@ -39,7 +39,10 @@ export async function placeOrder(
     if (existing) return existing;
   }
   const lines = draftLines(command.lines);
-  const customer = UUID.test(command.customerId) ? await customers.getCustomer(command.customerId) : null;
+  // Fresh, not from the lookup cache: a customer archived a moment ago may not be ordered for.
+  const customer = UUID.test(command.customerId)
+    ? await customers.getCustomer(command.customerId, { fresh: true })
+    : null;
   if (!customer) throw new ValidationError('input.customerId', `no customer has id ${command.customerId}`);
   // A person placing an order hears at once; an automated order was already decided on, so it is kept as REJECTED.
   const rejection = customer.active ? null : `customer ${command.customerId} is archived`;

@@ -1,4 +1,6 @@
 import type { Express } from 'express';
+import { requireRole, type TokenVerifier } from '#kit/auth.ts';
+import { DomainError } from '#kit/errors.ts';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { OutboxSink } from './outbox-message.ts';
 
@@ -25,9 +27,27 @@ export async function outboxBacklog(orm: MikroORM, sinks: readonly ReportingSink
   );
 }
 
-/** `GET /outbox`: lets an operator see when a sink (the Google Sheet) falls behind. */
-export function mountOutboxStatus(app: Express, orm: MikroORM, sinks: readonly ReportingSink[]): void {
-  app.get('/outbox', async (_req, res) => {
+/**
+ * `GET /outbox`: lets an operator see when a sink (the Google Sheet) falls
+ * behind. It shows delivery errors, so it asks for a bearer token with the
+ * operator role (or admin): 401 without a valid one, 403 for a viewer.
+ */
+export function mountOutboxStatus(
+  app: Express,
+  orm: MikroORM,
+  sinks: readonly ReportingSink[],
+  verifyToken: TokenVerifier,
+): void {
+  app.get('/outbox', async (req, res) => {
+    try {
+      requireRole(await verifyToken(req.headers.authorization), 'operator');
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const status = error.code === 'FORBIDDEN' ? 403 : 401;
+      if (status === 401) res.set('www-authenticate', 'Bearer');
+      res.status(status).json({ error: error.message, code: error.code });
+      return;
+    }
     res.json({ sinks: await outboxBacklog(orm, sinks) });
   });
 }
