@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '#kit/logger.ts';
 import type { FactoryConfig } from './config.ts';
 import type { FactoryId } from './factory/factories.ts';
 import { startFactoryUnit, type FactoryUnit } from './factory/factory-unit.ts';
+import { acquireFactoryLease, type FactoryLease } from './factory/factory-lease.ts';
 import { createServer } from './server.ts';
 
 export interface FactoryService {
@@ -25,32 +26,64 @@ async function bootstrapClient(config: FactoryConfig, units: Iterable<FactoryUni
   for (const unit of units) await unit.clients.register(name, secret);
 }
 
-/** Connects each configured factory to its database, starts its job queue and serves the factory subgraph. */
-export async function startFactoryService(config: FactoryConfig): Promise<FactoryService> {
+export interface FactoryServiceOptions {
+  /** A factory's lease was lost (another process owns it now): stop serving. Default: log and close. */
+  onLeaseLost?: (factory: FactoryId, reason: string) => void;
+}
+
+/**
+ * Takes each configured factory's lease (refusing to start if another process owns one), connects
+ * it to its database, starts its job queue and serves the factory subgraph.
+ */
+export async function startFactoryService(
+  config: FactoryConfig,
+  options: FactoryServiceOptions = {},
+): Promise<FactoryService> {
   const logger = createLogger('factory', config.LOG_LEVEL);
   const mongo = await new MongoClient(config.MONGODB_URL).connect();
   const factories = new Map<FactoryId, FactoryUnit>();
-  for (const id of config.FACTORIES) {
-    factories.set(
-      id,
-      await startFactoryUnit(id, mongo.db(`${config.FACTORY_DB_PREFIX}${id}`), config, logger),
-    );
+  const leases: FactoryLease[] = [];
+  // Set once started: a lease lost later closes what was built.
+  const started: { service?: FactoryService } = {};
+  const onLost = (id: FactoryId, reason: string) => {
+    if (options.onLeaseLost) return options.onLeaseLost(id, reason);
+    logger.error({ factory: id, reason }, 'another process owns this factory now: closing');
+    void started.service?.close();
+  };
+  try {
+    for (const id of config.FACTORIES) {
+      const db = mongo.db(`${config.FACTORY_DB_PREFIX}${id}`);
+      leases.push(
+        await acquireFactoryLease({
+          db,
+          factory: id,
+          ttlMs: config.FACTORY_LEASE_TTL_MS,
+          logger,
+          onLost: (reason) => onLost(id, reason),
+        }),
+      );
+      factories.set(id, await startFactoryUnit(id, db, config, logger));
+    }
+  } catch (error) {
+    await Promise.all([...factories.values()].map((unit) => unit.stop()));
+    await Promise.all(leases.map((lease) => lease.release()));
+    await mongo.close();
+    throw error;
   }
   await bootstrapClient(config, factories.values());
   const { httpServer, apollo } = await createServer({ config, factories, logger });
   const http = await listen(httpServer, config.PORT, config.HOST);
   logger.info({ url: `${http.url}/graphql`, factories: config.FACTORIES }, 'factory subgraph ready');
-  return {
-    mongo,
-    factories,
-    logger,
-    http,
-    close: async () => {
-      await apollo.stop();
-      await http.close().catch(() => {});
-      // Drain, not stop: running jobs finish instead of being unlocked for a re-run.
-      await Promise.all([...factories.values()].map((unit) => unit.stop()));
-      await mongo.close();
-    },
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    await apollo.stop();
+    await http.close().catch(() => {});
+    // Drain, not stop: running jobs finish instead of being unlocked for a re-run.
+    await Promise.all([...factories.values()].map((unit) => unit.stop()));
+    // Released last, once nothing of this process still works on the factory.
+    await Promise.all(leases.map((lease) => lease.release()));
+    await mongo.close();
   };
+  started.service = { mongo, factories, logger, http, close: () => (closing ??= close()) };
+  return started.service;
 }

@@ -42,6 +42,8 @@ export const factoryConfigSchema = z.object({
   AGENDA_LOCK_LIFETIME_MS: ms(30_000),
   /** How often each factory repairs what a crash left behind (free lines, lost jobs, due webhooks). */
   FACTORY_SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How long a factory's ownership lasts unless renewed (every third of it); a crashed owner's successor waits this long. */
+  FACTORY_LEASE_TTL_MS: z.coerce.number().int().min(100).default(15_000),
 });
 
 const WEBHOOK_SECRET_OF = {

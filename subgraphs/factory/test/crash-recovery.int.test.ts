@@ -12,6 +12,7 @@ import { waitFor } from './support/wait.ts';
 // A default widget of quantity 5 takes 10 simulated seconds: 1 s here, long enough to kill mid-production.
 const SCALE = 0.1;
 const SECRET = 'crash-test-webhook-secret';
+const LEASE_TTL_MS = 1000;
 const prefix = `${mongoDatabaseName('crash')}_`;
 let mongo: MongoClient;
 let orders: Collection<ProductionOrderDoc>;
@@ -33,6 +34,8 @@ const start = () =>
       AGENDA_PROCESS_EVERY_MS: '100',
       AGENDA_LOCK_LIFETIME_MS: '1500',
       FACTORY_SWEEP_EVERY_MS: '500',
+      // The killed process's lease must expire before its successor may own the factory.
+      FACTORY_LEASE_TTL_MS: String(LEASE_TTL_MS),
       WEBHOOK_RETRY_BASE_MS: '50',
       WEBHOOK_RETRY_MAX_MS: '400',
     },
@@ -79,6 +82,7 @@ describe('a factory process killed mid-production', () => {
     expect(atKill.filter((doc) => doc.status === 'COMPLETED')).toHaveLength(0);
     expect(receiver.recorded.size).toBe(0);
 
+    await sleep(LEASE_TTL_MS);
     factory = await start();
     const done = await waitFor(
       'every order completed and its webhook delivered',

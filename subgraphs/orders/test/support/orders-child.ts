@@ -46,5 +46,10 @@ export async function spawnOrders(env: Env) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
     },
+    /** A crash: no drain, no goodbye. */
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      return exited;
+    },
   };
 }
