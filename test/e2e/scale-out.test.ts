@@ -7,7 +7,7 @@ import { createPostgresDatabase, mongoDatabaseName, mongoUrl } from '#kit/testin
 import { startCustomers, startFactory, startGatewayFor } from '../support/stack.ts';
 import { collect, eventually, wsClient } from '../../gateway/test/ws-client.ts';
 import { spawnOrders } from '../../subgraphs/orders/test/support/orders-child.ts';
-import { TEST_WEBHOOK_SECRET } from '../../subgraphs/orders/test/support/webhooks.ts';
+import { webhookSecretsEnv } from '../../subgraphs/orders/test/support/webhooks.ts';
 import {
   startSheetsStandIn,
   type SheetsStandIn,
@@ -68,7 +68,7 @@ async function startScaledOut() {
     MONGODB_URL: mongoUrl(),
     FACTORY_DB_PREFIX: factoryDbPrefix,
     ORDERS_WEBHOOK_URL: `${balancer.url}/webhooks/production`,
-    WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    ...webhookSecretsEnv(),
     // Long enough that the floor is still busy when an orders process is killed.
     SIM_TIME_SCALE: '0.05',
     WEBHOOK_RETRY_BASE_MS: '50',
