@@ -24,7 +24,8 @@ export const programOf = (command: readonly string[] | undefined): Program | und
  */
 export const IN_FLIGHT: Record<Program, { secrets: string[]; others: string[] }> = {
   gateway: { secrets: ['SERVICE_TOKEN_SECRET'], others: ['CORS_ORIGINS'] },
-  customers: { secrets: ['SERVICE_TOKEN_SECRET'], others: [] },
+  // JWT_SECRET leaves the subgraphs once only the gateway verifies users' tokens.
+  customers: { secrets: ['SERVICE_TOKEN_SECRET'], others: ['JWT_SECRET'] },
   orders: {
     secrets: [
       'SERVICE_TOKEN_SECRET',
@@ -32,7 +33,7 @@ export const IN_FLIGHT: Record<Program, { secrets: string[]; others: string[] }>
       'WEBHOOK_SECRET_GADGETS',
       'WEBHOOK_SECRET_GIZMOS',
     ],
-    others: ['WEBHOOK_SECRET'],
+    others: ['WEBHOOK_SECRET', 'JWT_SECRET'],
   },
   factory: {
     secrets: [
@@ -41,7 +42,7 @@ export const IN_FLIGHT: Record<Program, { secrets: string[]; others: string[] }>
       'WEBHOOK_SECRET_GADGETS',
       'WEBHOOK_SECRET_GIZMOS',
     ],
-    others: ['WEBHOOK_SECRET'],
+    others: ['WEBHOOK_SECRET', 'JWT_SECRET'],
   },
 };
 
