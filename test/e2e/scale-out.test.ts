@@ -53,6 +53,8 @@ async function startScaledOut() {
     GOOGLE_SERVICE_ACCOUNT_JSON: JSON.stringify(serviceAccount(standIn)),
     GOOGLE_SHEETS_ROOT_URL: standIn.rootUrl,
     GOOGLE_TOKEN_URL: standIn.tokenUrl,
+    // Orders the killed process had claimed are taken over once its claim runs out.
+    SCHEDULING_CLAIM_MS: '5000',
   };
   const orders = [
     await spawnOrders({ ...shared, CUSTOMERS_URL: `${customers[0]!.http.url}/graphql` }),

@@ -72,7 +72,7 @@ export async function startOrdersService(
   const scheduling = startJobLoop(
     'scheduling',
     config.JOB_POLL_MS,
-    schedulingPass({ orm, factories, logger, ...retry }),
+    schedulingPass({ orm, factories, logger, ...retry, leaseMs: config.SCHEDULING_CLAIM_MS }),
     logger,
   );
   const outbox = startJobLoop(

@@ -30,6 +30,8 @@ export const ordersConfigSchema = z.object({
   RANDOM_ORDERS_EVERY: z.string().default('off'),
   /** How often the PostgreSQL job loops look for due work (scheduling, outbox). */
   JOB_POLL_MS: z.coerce.number().int().min(10).default(250),
+  /** How long a process's claim on an order keeps the others off it while its production requests are out. */
+  SCHEDULING_CLAIM_MS: z.coerce.number().int().min(1000).default(60_000),
   /** First retry delay of a failed production request or sink delivery; doubles up to the max. */
   RETRY_BASE_MS: z.coerce.number().int().min(1).default(500),
   RETRY_MAX_MS: z.coerce.number().int().min(1).default(60_000),
