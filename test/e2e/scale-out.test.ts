@@ -188,7 +188,13 @@ describe('the floor scaled out: 2 gateways, 2 customers, 2 orders processes', ()
     // Completions after the kill reached the surviving process (the balancer skipped the dead one).
     expect(stack.balancer.forwarded.get(stack.orders[1]!.url)).toBeGreaterThan(0);
     // The outbox wrote each status change to the sheet once, though two processes deliver it.
-    await eventually(() => (rowsOf(standIn, ORDERS_TAB).length >= ORDERS * 3 ? true : undefined), 30_000);
+    await eventually(
+      () =>
+        rowsOf(standIn, ORDERS_TAB).length >= ORDERS * 3 && rowsOf(standIn, COMPLETED_TAB).length >= ORDERS
+          ? true
+          : undefined,
+      30_000,
+    );
     const rows = rowsOf(standIn, ORDERS_TAB).map((row) => `${row[2]} ${row[7]}`);
     expect(rows.sort()).toEqual(numbers.flatMap((n) => LIFECYCLE.map((status) => `${n} ${status}`)).sort());
     expect(

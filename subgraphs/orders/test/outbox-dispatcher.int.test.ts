@@ -101,4 +101,34 @@ describe('the outbox dispatcher', () => {
     await outboxPass({ orm, logger, sinks: [again], retryBaseMs: 30, retryMaxMs: 100 })();
     expect(again.received).toEqual([]); // a new process does not resend what was acknowledged
   });
+
+  it('tells a sink when another process delivered to it last, and only then', async () => {
+    const resumed: string[] = [];
+    const processSink = (process: string) => {
+      const sink = recordingSink('handover');
+      return Object.assign(sink, { resume: () => void resumed.push(process) });
+    };
+    const [x, y] = [processSink('x'), processSink('y')];
+    const passOf = (sink: OutboxSink) =>
+      outboxPass({ orm, logger, sinks: [sink], retryBaseMs: 30, retryMaxMs: 100, batchSize: 1 });
+    const [passX, passY] = [passOf(x), passOf(y)];
+    const next = async (status: OrderStatusChangedPayload['status']) =>
+      orm.em.fork().transactional((tx) => appendOutboxMessage(tx, payload('ORD-000009', status)));
+
+    await next('VERIFIED');
+    while (await passX()); // the first delivery of this sink anywhere (earlier tests' messages too)
+    await next('SCHEDULED');
+    await passX(); // x delivered last: nothing to forget
+    await next('COMPLETE');
+    await passY(); // y takes over from x
+    await next('COMPLETE');
+    await passX(); // and x from y
+    expect(resumed).toEqual(['x', 'y', 'x']);
+    expect(y.received.map((message) => message.payload.status)).toEqual(['COMPLETE']);
+    expect(x.received.slice(-3).map((message) => message.payload.status)).toEqual([
+      'VERIFIED',
+      'SCHEDULED',
+      'COMPLETE',
+    ]);
+  });
 });

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '#kit/logger.ts';
 import { backoffMs } from '../jobs/job-loop.ts';
 import type { OutboxSink } from './outbox-message.ts';
-import { markDelivered, undeliveredMessages } from './outbox.repository.ts';
+import { markDelivered, takeSinkOver, undeliveredMessages } from './outbox.repository.ts';
 import { createSinkLocks, type SinkLocks } from './sink-lock.ts';
 
 export interface OutboxDispatcherDeps {
@@ -28,6 +29,7 @@ export interface OutboxDispatcherDeps {
 export function outboxPass(deps: OutboxDispatcherDeps) {
   const batchSize = deps.batchSize ?? 100;
   const failures = new Map<string, { attempts: number; retryAt: number }>();
+  const holder = randomUUID();
   const locks =
     deps.locks ?? createSinkLocks(deps.orm.config.get('clientUrl')!, deps.logger, deps.sinks.length);
 
@@ -40,6 +42,7 @@ export function outboxPass(deps: OutboxDispatcherDeps) {
       const messages = await undeliveredMessages(deps.orm.em.fork(), sink.name, batchSize);
       if (messages.length === 0) return false;
       try {
+        if (await takeSinkOver(deps.orm.em.fork(), sink.name, holder)) sink.resume?.();
         await sink.deliver(messages);
       } catch (error) {
         const attempts = (failure?.attempts ?? 0) + 1;

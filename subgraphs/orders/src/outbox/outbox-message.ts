@@ -33,4 +33,10 @@ export interface OutboxMessage {
 export interface OutboxSink {
   readonly name: string;
   deliver(messages: readonly OutboxMessage[]): Promise<void>;
+  /**
+   * Another process has delivered to this sink since this one last did, and
+   * may have written part of the coming batch before it died: forget what
+   * was assumed about the destination (an idempotent sink checks it again).
+   */
+  resume?(): void;
 }

@@ -59,3 +59,18 @@ export async function markDelivered(
     [sink, messages.map((message) => message.id)],
   );
 }
+
+/**
+ * Records `holder` as the process delivering to `sink` (under the sink's
+ * lock); true when that is a change, i.e. another process delivered last.
+ */
+export async function takeSinkOver(em: EntityManager, sink: string, holder: string): Promise<boolean> {
+  const changed = await em.execute<{ sink: string }[]>(
+    `insert into "orders"."outbox_sink_holder" ("sink", "holder", "since") values (?, ?, now())
+      on conflict ("sink") do update set "holder" = excluded."holder", "since" = now()
+      where "outbox_sink_holder"."holder" <> excluded."holder"
+      returning "sink"`,
+    [sink, holder],
+  );
+  return changed.length > 0;
+}

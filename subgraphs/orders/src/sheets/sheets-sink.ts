@@ -29,7 +29,8 @@ export type SheetsSinkOptions = Pick<
  * Writes outbox messages as rows: one append per tab per deliver(), within
  * the quotas, retried with backoff. Safe under at-least-once delivery: each
  * row carries its outbox id, and whenever the sheet's content is unknown
- * (start-up, a lost reply) the id column is read back before appending.
+ * (start-up, a lost reply, another process delivered last) the id column is
+ * read back before appending.
  */
 export function createSheetsSink(options: SheetsSinkOptions): SheetsSink {
   const clock = options.clock ?? systemClock;
@@ -95,6 +96,9 @@ export function createSheetsSink(options: SheetsSinkOptions): SheetsSink {
       const run = running.then(() => deliverInOrder(messages));
       running = run.catch(() => undefined);
       return run;
+    },
+    resume() {
+      for (const tab of tabs) tab.forget();
     },
     status: () => ({ ...state }),
   };

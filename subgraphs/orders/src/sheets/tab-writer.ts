@@ -26,6 +26,11 @@ export class TabWriter {
     this.#options = options;
   }
 
+  /** The sheet may have changed behind this process: read the id column again before the next append. */
+  forget(): void {
+    this.#written = null;
+  }
+
   /** Appends the rows not yet in the sheet in one request; returns how many were written. */
   async write(messages: readonly OutboxMessage[]): Promise<number> {
     const wanted = messages.filter(this.#options.wants);

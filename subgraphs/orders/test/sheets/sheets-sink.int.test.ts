@@ -56,4 +56,20 @@ describe('Google Sheets sink', () => {
     expect(rowsOf(standIn, ORDERS_TAB)).toHaveLength(3);
     expect(rowsOf(standIn, COMPLETED_TAB)).toHaveLength(1);
   });
+
+  it('does not write a row twice that another process wrote before it died', async () => {
+    const [survivor, dying] = [
+      sinkOn(standIn, credentials, { clock: simulatedClock() }),
+      sinkOn(standIn, credentials, { clock: simulatedClock() }),
+    ];
+    const messages = orderLifecycle();
+    await survivor.deliver(messages.slice(0, 1));
+    // The other process appends the next rows, then dies before the outbox records them delivered...
+    await dying.deliver(messages.slice(1));
+    // ...so the survivor, told it no longer delivered last, is given them again.
+    survivor.resume!();
+    await survivor.deliver(messages.slice(1));
+    expect(rowsOf(standIn, ORDERS_TAB).map((row) => row[0])).toEqual(messages.map((message) => message.id));
+    expect(rowsOf(standIn, COMPLETED_TAB)).toHaveLength(1);
+  });
 });
