@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ROLES, signToken } from '#kit/auth.ts';
-import { commonEnv } from '#kit/config.ts';
+import { userTokenEnv } from '#kit/config.ts';
 
 /**
  * Prints a bearer token for local use:
@@ -20,7 +20,7 @@ if (!role.success) {
   console.error(`--role must be one of ${ROLES.join(', ')}`);
   process.exit(2);
 }
-const secret = commonEnv.JWT_SECRET.parse(process.env.JWT_SECRET);
+const secret = userTokenEnv.JWT_SECRET.parse(process.env.JWT_SECRET);
 console.log(
   await signToken(secret, { sub: values.sub ?? `local-${role.data}`, role: role.data }, values.expires),
 );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, env, loadConfig } from '#kit/config.ts';
+import { commonEnv, env, limitEnv, loadConfig, userTokenEnv } from '#kit/config.ts';
 import { ROLES } from '#kit/auth.ts';
 
 /** "true"/"false" (or 1/0) switch; unset falls back to `fallback`. */
@@ -12,6 +12,8 @@ const count = (fallback: number) => z.coerce.number().int().min(1).default(fallb
 
 export const gatewayConfigSchema = z.object({
   ...commonEnv,
+  ...userTokenEnv,
+  ...limitEnv(),
   PORT: env.port(4000),
   CUSTOMERS_URL: env.url('http://127.0.0.1:4001/graphql'),
   ORDERS_URL: env.url('http://127.0.0.1:4002/graphql'),
@@ -19,12 +21,6 @@ export const gatewayConfigSchema = z.object({
   /** static: schema/supergraph.graphql; introspect: compose from the running subgraphs (development). */
   SUPERGRAPH_SOURCE: z.enum(['static', 'introspect']).default('static'),
   SUPERGRAPH_PATH: z.string().optional(),
-  MAX_DEPTH: count(12),
-  MAX_ALIASES: count(15),
-  MAX_DIRECTIVES: count(20),
-  MAX_TOKENS: count(2000),
-  MAX_COST: count(1000),
-  MAX_ROOT_FIELDS: count(10),
   MAX_BODY_SIZE: z.string().default('100kb'),
   CSRF_PREVENTION: flag(true),
   /** Unset: on except in production. */

@@ -15,7 +15,7 @@ import type { GatewayContext } from './context.ts';
 import { formatGatewayError } from './errors.ts';
 import { serveGraphiql } from './graphiql/route.ts';
 import { bodyErrors, healthRoutes, tokenLimit } from './http-routes.ts';
-import { limitRules } from './limits/operation-limits.ts';
+import { limitRules } from '#kit/operation-limits.ts';
 import { requestIdMiddleware } from './request-id.ts';
 import { requestLogPlugin } from './request-log-plugin.ts';
 import { buildDataSources } from './subgraph-data-source.ts';
@@ -24,20 +24,23 @@ import { createSubscriptionHub } from './subscriptions/hub.ts';
 import { buildSupergraphView, type SupergraphView } from './subscriptions/planner.ts';
 import { attachWebSocketServer } from './subscriptions/ws-server.ts';
 import { variableErrorsPlugin } from '#kit/variable-errors-plugin.ts';
+import { variableCostPlugin } from '#kit/limits-plugin.ts';
+import { createIdentitySigner } from './auth/subgraph-identity.ts';
 
 /** Builds the gateway (HTTP and WebSocket on one server); listens nowhere. */
 export async function createServer({ config, logger }: { config: GatewayConfig; logger: Logger }) {
   const urls = subgraphUrls(config);
+  const signIdentity = createIdentitySigner(config.SERVICE_TOKEN_SECRET);
   const gateway = new ApolloGateway({
     ...supergraphSource(config),
-    buildService: ({ name, url }) => buildDataSources([{ name, url: url ?? '' }], urls)[name]!,
+    buildService: ({ name, url }) => buildDataSources([{ name, url: url ?? '' }], urls, signIdentity)[name]!,
   });
   // The subscription side plans on the same supergraph the gateway serves, rebuilt on every update.
   let view: SupergraphView | undefined;
   let dataSources: ServiceMap = {};
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     view = buildSupergraphView(coreSupergraphSdl);
-    dataSources = buildDataSources(view.subgraphs, urls);
+    dataSources = buildDataSources(view.subgraphs, urls, signIdentity);
   });
 
   const app = express();
@@ -62,6 +65,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
       ApolloServerPluginLandingPageDisabled(),
       requestLogPlugin(logger),
       variableErrorsPlugin<GatewayContext>(),
+      variableCostPlugin<GatewayContext>(config.MAX_COST),
     ],
   });
   await apollo.start();
@@ -69,6 +73,10 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
   const hub = createSubscriptionHub({
     view: () => view!,
     dataSources: () => dataSources,
+    // The user's token stays here: the subgraph gets an identity signed for it, carrying the session's end.
+    connectionParams: async (context, subgraph) => ({
+      identity: await signIdentity(context.identity, subgraph, { session: true }),
+    }),
     subgraphUrl: (name) => urls[name] ?? view!.subgraphs.find((subgraph) => subgraph.name === name)!.url,
     retryBaseMs: config.SUBSCRIPTION_RETRY_BASE_MS,
     retryMaxMs: config.SUBSCRIPTION_RETRY_MAX_MS,
@@ -80,6 +88,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     verifyToken,
     minRole: config.WS_MIN_ROLE,
     maxTokens: config.MAX_TOKENS,
+    maxCost: config.MAX_COST,
     introspection: introspectionEnabled(config),
     limitRules: rules,
     view: () => view!,

@@ -67,6 +67,7 @@ const env = {
   NODE_ENV: 'production',
   LOG_LEVEL: 'silent',
   JWT_SECRET: SECRET,
+  SERVICE_TOKEN_SECRET: 'gateway-bench-service-token-secret-0123456789',
   SIM_TIME_SCALE: '0',
   DATABASE_URL: dbUrl.toString(),
   MONGODB_URL: mongoUrl,

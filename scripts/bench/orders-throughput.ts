@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
-import { signToken } from '#kit/auth.ts';
+import { IDENTITY_HEADER, signGatewayIdentity } from '#kit/service-token.ts';
 import { sleep } from '#kit/sim-time.ts';
 import { startCustomersService } from '../../subgraphs/customers/src/app.ts';
 import { loadCustomersConfig } from '../../subgraphs/customers/src/config.ts';
@@ -24,7 +24,7 @@ const SECONDS = arg('seconds', 30);
 const RUNS = arg('runs', 3);
 const IN_FLIGHT = arg('in-flight', 40);
 const WARMUP = arg('warmup', 5);
-const SECRET = 'orders-bench-jwt-secret-0123456789';
+const SERVICE_SECRET = 'orders-bench-service-token-secret-0123456789';
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []) {
@@ -37,10 +37,16 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, para
   }
 }
 
-async function gql<T>(url: string, token: string, q: string, variables: Record<string, unknown>): Promise<T> {
+/** Calls a subgraph directly with the identity the gateway would sign for an admin (a minute long: one per call). */
+async function gql<T>(url: string, q: string, variables: Record<string, unknown>): Promise<T> {
+  const identity = await signGatewayIdentity(SERVICE_SECRET, { sub: 'bench', role: 'admin' }, [
+    'customers',
+    'orders',
+    'factory',
+  ]);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
     body: JSON.stringify({ query: q, variables }),
   });
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
@@ -57,7 +63,7 @@ async function run(index: number, mongoUrl: string) {
   const env = {
     NODE_ENV: process.env.NODE_ENV ?? 'production',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-    JWT_SECRET: SECRET,
+    SERVICE_TOKEN_SECRET: SERVICE_SECRET,
     SIM_TIME_SCALE: '0',
     DATABASE_URL: url.toString(),
     MONGODB_URL: mongoUrl,
@@ -71,10 +77,8 @@ async function run(index: number, mongoUrl: string) {
   const customers = await startCustomersService(loadCustomersConfig({ ...env, PORT: String(customersPort) }));
   const factory = await startFactoryService(loadFactoryConfig({ ...env, PORT: String(factoryPort) }));
   const orders = await startOrdersService(loadOrdersConfig({ ...env, PORT: String(ordersPort) }));
-  const token = await signToken(SECRET, { sub: 'bench', role: 'admin' });
   const { createCustomer } = await gql<{ createCustomer: { id: string } }>(
     env.CUSTOMERS_URL,
-    token,
     'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
     { input: { name: 'Bench Customer', email: `bench.${index}@example.com` } },
   );
@@ -99,7 +103,6 @@ async function run(index: number, mongoUrl: string) {
     const started = performance.now();
     await gql(
       orders.http.url + '/graphql',
-      token,
       'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { number } }',
       {
         input: {

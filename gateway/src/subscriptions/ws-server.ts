@@ -2,10 +2,8 @@ import type { Server } from 'node:http';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  getOperationAST,
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
-  parse,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
@@ -15,7 +13,7 @@ import type { Role, TokenVerifier } from '#kit/auth.ts';
 import type { Logger } from '#kit/logger.ts';
 import { authenticateSocket, type SocketIdentity } from '../auth/ws-auth.ts';
 import type { GatewayContext } from '../context.ts';
-import { checkTokenLimit, validateWithLimits } from '../limits/operation-limits.ts';
+import { checkSocketOperation } from '#kit/socket-operation.ts';
 import { pickRequestId } from '../request-id.ts';
 import type { SubscriptionHub } from './hub.ts';
 import type { SupergraphView } from './planner.ts';
@@ -26,6 +24,7 @@ export interface WebSocketOptions {
   verifyToken: TokenVerifier;
   minRole: Role;
   maxTokens: number;
+  maxCost: number;
   introspection: boolean;
   limitRules: ValidationRule[];
   view: () => SupergraphView;
@@ -63,20 +62,14 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {
-        const tooMany = checkTokenLimit(payload.query, options.maxTokens);
-        if (tooMany) return [tooMany];
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
         const schema = options.view().apiGraphQLSchema;
-        const errors = validateWithLimits(schema, document, rules);
-        if (errors.length > 0) return errors;
-        if (!getOperationAST(document, payload.operationName)) {
-          return [new GraphQLError('Could not determine the operation to run')];
-        }
+        const checked = checkSocketOperation(schema, payload, {
+          rules,
+          maxTokens: options.maxTokens,
+          maxCost: options.maxCost,
+        });
+        if ('errors' in checked) return checked.errors;
+        const { document } = checked;
         const requestId = pickRequestId(payload.extensions?.requestId);
         const contextValue: GatewayContext = { ...ctx.extra.caller!, requestId };
         return {

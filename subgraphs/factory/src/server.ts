@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { createTokenVerifier } from '#kit/auth.ts';
+import { createSubgraphVerifier, IDENTITY_HEADER } from '#kit/service-token.ts';
 import type { Logger } from '#kit/logger.ts';
 import { dateTimeScalar, jsonScalar } from '#kit/scalars.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
@@ -46,10 +46,11 @@ export function createServer({ config, factories, logger }: FactoryDeps) {
     name: 'factory',
     schema,
     logger,
-    verifyToken: createTokenVerifier(config),
+    verifier: createSubgraphVerifier({ secret: config.SERVICE_TOKEN_SECRET, audience: 'factory' }),
+    limits: config,
     // API clients (the order service) call straight in with HTTP Basic; the mutation checks them.
-    authenticate: async (req, verifyBearer) =>
-      parseBasicAuth(req.headers.authorization) ? undefined : verifyBearer(),
+    authenticate: async (req, verifyCaller) =>
+      !req.get(IDENTITY_HEADER) && parseBasicAuth(req.headers.authorization) ? undefined : verifyCaller(),
     context: ({ identity, req }) => {
       const counts = new Map<FactoryUnit, ReturnType<FactoryUnit['orders']['countByStatus']>>();
       return {

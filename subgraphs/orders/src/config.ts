@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { commonEnv, env, loadConfig } from '#kit/config.ts';
+import { commonEnv, env, loadConfig, subgraphLimitEnv } from '#kit/config.ts';
 import { loadSheetsConfig, type SheetsSettings } from './sheets/sheets-config.ts';
 
 export const ordersConfigSchema = z.object({
   ...commonEnv,
+  ...subgraphLimitEnv,
   PORT: env.port(4002),
   DATABASE_URL: env.postgresUrl,
   /** Agenda's store for the recurring random-order job (and its settings). */

@@ -1,0 +1,48 @@
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { checkCostWithVariables, checkTokenLimit, validateWithLimits } from './operation-limits.ts';
+
+export interface SocketOperation {
+  query: string;
+  operationName?: string | null | undefined;
+  variables?: Record<string, unknown> | null | undefined;
+}
+
+/**
+ * A graphql-ws `subscribe` message through the same limits as HTTP: tokens
+ * (comments counted) before parsing, then validation with the limit rules,
+ * then cost with the variables' values. The document, or the errors to send.
+ */
+export function checkSocketOperation(
+  schema: GraphQLSchema,
+  payload: SocketOperation,
+  limits: { rules: readonly ValidationRule[]; maxTokens: number; maxCost: number },
+): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+  const tooMany = checkTokenLimit(payload.query, limits.maxTokens);
+  if (tooMany) return { errors: [tooMany] };
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query);
+  } catch (error) {
+    return { errors: [error as GraphQLError] };
+  }
+  const errors = validateWithLimits(schema, document, limits.rules);
+  if (errors.length > 0) return { errors };
+  if (!getOperationAST(document, payload.operationName)) {
+    return { errors: [new GraphQLError('Could not determine the operation to run')] };
+  }
+  const costly = checkCostWithVariables(
+    schema,
+    document,
+    payload.operationName,
+    payload.variables,
+    limits.maxCost,
+  );
+  return costly ? { errors: [costly] } : { document };
+}
