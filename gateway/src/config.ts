@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, env, limitEnv, loadConfig, userTokenEnv } from '#kit/config.ts';
+import { commonEnv, env, limitEnv, loadConfig, socketLimitEnv, userTokenEnv } from '#kit/config.ts';
 import { ROLES } from '#kit/auth.ts';
 
 /** "true"/"false" (or 1/0) switch; unset falls back to `fallback`. */
@@ -14,6 +14,7 @@ export const gatewayConfigSchema = z.object({
   ...commonEnv,
   ...userTokenEnv,
   ...limitEnv(),
+  ...socketLimitEnv({ connectionsPerIdentity: 10 }),
   PORT: env.port(4000),
   CUSTOMERS_URL: env.url('http://127.0.0.1:4001/graphql'),
   ORDERS_URL: env.url('http://127.0.0.1:4002/graphql'),

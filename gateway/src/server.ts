@@ -15,7 +15,7 @@ import type { GatewayContext } from './context.ts';
 import { formatGatewayError } from './errors.ts';
 import { serveGraphiql } from './graphiql/route.ts';
 import { bodyErrors, healthRoutes, tokenLimit } from './http-routes.ts';
-import { limitRules } from '#kit/operation-limits.ts';
+import { limitRules, noIntrospectionRule } from '#kit/operation-limits.ts';
 import { requestIdMiddleware } from './request-id.ts';
 import { requestLogPlugin } from './request-log-plugin.ts';
 import { buildDataSources } from './subgraph-data-source.ts';
@@ -45,7 +45,10 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
 
   const app = express();
   const httpServer = createHttpServer(app);
-  const rules = limitRules(config);
+  // Introspection is refused by our own rule (INTROSPECTION_DISABLED), the same over HTTP and WebSocket.
+  const rules = introspectionEnabled(config)
+    ? limitRules(config)
+    : [...limitRules(config), noIntrospectionRule];
   const formatError = formatGatewayError({
     exposeInternals: config.NODE_ENV === 'development',
     suggestions: suggestionsEnabled(config),
@@ -56,7 +59,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     gateway,
     formatError,
     includeStacktraceInErrorResponses: config.NODE_ENV === 'development',
-    introspection: introspectionEnabled(config),
+    introspection: true,
     hideSchemaDetailsFromClientErrors: !suggestionsEnabled(config),
     csrfPrevention: config.CSRF_PREVENTION,
     validationRules: rules,
@@ -89,7 +92,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     minRole: config.WS_MIN_ROLE,
     maxTokens: config.MAX_TOKENS,
     maxCost: config.MAX_COST,
-    introspection: introspectionEnabled(config),
+    socketLimits: config,
     limitRules: rules,
     view: () => view!,
     hub,

@@ -3,7 +3,6 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   GraphQLError,
-  NoSchemaIntrospectionCustomRule,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
@@ -14,6 +13,11 @@ import type { Logger } from '#kit/logger.ts';
 import { authenticateSocket, type SocketIdentity } from '../auth/ws-auth.ts';
 import type { GatewayContext } from '../context.ts';
 import { checkSocketOperation } from '#kit/socket-operation.ts';
+import {
+  checkSubscriptionCount,
+  createConnectionCounter,
+  type SocketLimitSettings,
+} from '#kit/socket-limits.ts';
 import { pickRequestId } from '../request-id.ts';
 import type { SubscriptionHub } from './hub.ts';
 import type { SupergraphView } from './planner.ts';
@@ -25,7 +29,7 @@ export interface WebSocketOptions {
   minRole: Role;
   maxTokens: number;
   maxCost: number;
-  introspection: boolean;
+  socketLimits: SocketLimitSettings;
   limitRules: ValidationRule[];
   view: () => SupergraphView;
   hub: SubscriptionHub;
@@ -38,15 +42,19 @@ type Extra = { socket: WebSocket; caller?: SocketIdentity };
 
 /** graphql-ws on /graphql of the gateway's own HTTP server: auth on connection_init, limits per operation. */
 export function attachWebSocketServer(options: WebSocketOptions) {
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  // A message larger than maxPayload closes the socket (1009) before it is read into a string.
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: '/graphql',
+    maxPayload: options.socketLimits.WS_MAX_PAYLOAD,
+  });
+  const connections = createConnectionCounter(options.socketLimits.WS_MAX_CONNECTIONS_PER_IDENTITY);
   // Results from Apollo's executeOperation arrive already formatted (plain objects).
   const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
     errors.map((error) =>
       error instanceof GraphQLError ? options.formatError(error.toJSON(), error) : error,
     );
-  const rules = options.introspection
-    ? options.limitRules
-    : [...options.limitRules, NoSchemaIntrospectionCustomRule];
+  const rules = options.limitRules;
 
   const server = useServer<Record<string, unknown>, Extra>(
     {
@@ -57,11 +65,13 @@ export function attachWebSocketServer(options: WebSocketOptions) {
           options.verifyToken,
           options.minRole,
         );
-        if (!caller) return false;
+        if (!caller || !connections.admit(ctx.extra.socket, caller.identity.sub)) return false;
         ctx.extra.caller = caller;
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {
+        const tooMany = checkSubscriptionCount(ctx.subscriptions, options.socketLimits.WS_MAX_SUBSCRIPTIONS);
+        if (tooMany) return [tooMany];
         const schema = options.view().apiGraphQLSchema;
         const checked = checkSocketOperation(schema, payload, {
           rules,

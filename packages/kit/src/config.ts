@@ -108,3 +108,10 @@ export const env = {
 
 /** A subgraph's own limits: looser than the gateway's, whose fetches add a level or two. */
 export const subgraphLimitEnv = limitEnv({ depth: 14, cost: 5000 });
+
+/** WebSocket limits (gateway and orders); see socket-limits.ts for the codes. */
+export const socketLimitEnv = (defaults: { connectionsPerIdentity: number }) => ({
+  WS_MAX_PAYLOAD: count(100 * 1024),
+  WS_MAX_SUBSCRIPTIONS: count(25),
+  WS_MAX_CONNECTIONS_PER_IDENTITY: count(defaults.connectionsPerIdentity),
+});

@@ -61,6 +61,17 @@ const maxRootFieldsRule =
     },
   });
 
+/** Where introspection is off, `__schema` and `__type` are refused with their own code (HTTP and WebSocket). */
+export const noIntrospectionRule: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === '__schema' || node.name.value === '__type') {
+      context.reportError(
+        limitError('INTROSPECTION_DISABLED', `GraphQL introspection is disabled here: ${node.name.value}`),
+      );
+    }
+  },
+});
+
 /** Validation rules for depth, aliases, directives, cost and root fields. */
 export function limitRules(settings: LimitSettings): ValidationRule[] {
   return [

@@ -8,6 +8,18 @@ import {
 } from 'graphql';
 import { checkCostWithVariables, checkTokenLimit, validateWithLimits } from './operation-limits.ts';
 
+/** Apollo's codes for what graphql-js reports without one, so no refusal is masked as an internal error. */
+const withCode = (error: GraphQLError, code: string) =>
+  error.extensions.code
+    ? error
+    : new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        originalError: error.originalError,
+        extensions: { ...error.extensions, code },
+      });
+
 export interface SocketOperation {
   query: string;
   operationName?: string | null | undefined;
@@ -30,12 +42,14 @@ export function checkSocketOperation(
   try {
     document = parse(payload.query);
   } catch (error) {
-    return { errors: [error as GraphQLError] };
+    return { errors: [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')] };
   }
   const errors = validateWithLimits(schema, document, limits.rules);
-  if (errors.length > 0) return { errors };
+  if (errors.length > 0)
+    return { errors: errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
   if (!getOperationAST(document, payload.operationName)) {
-    return { errors: [new GraphQLError('Could not determine the operation to run')] };
+    const message = 'Could not determine the operation to run';
+    return { errors: [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })] };
   }
   const costly = checkCostWithVariables(
     schema,

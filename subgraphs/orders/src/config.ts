@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { commonEnv, env, loadConfig, subgraphLimitEnv } from '#kit/config.ts';
+import { commonEnv, env, loadConfig, socketLimitEnv, subgraphLimitEnv } from '#kit/config.ts';
 import { loadSheetsConfig, type SheetsSettings } from './sheets/sheets-config.ts';
 
 export const ordersConfigSchema = z.object({
   ...commonEnv,
   ...subgraphLimitEnv,
+  // The gateway opens up to one socket per distinct subscription: 10 connections x 25 subscriptions per user.
+  ...socketLimitEnv({ connectionsPerIdentity: 250 }),
   PORT: env.port(4002),
   DATABASE_URL: env.postgresUrl,
   /** Agenda's store for the recurring random-order job (and its settings). */

@@ -96,6 +96,7 @@ export async function createServer({
     schema,
     verifier,
     limits: config,
+    socketLimits: config,
     logger,
     // A subscription lives long: each event gets a fresh entity manager and fresh loaders, not cached ones.
     context: (identity) => ({
