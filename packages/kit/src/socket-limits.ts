@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { limitError } from './operation-limits.ts';
 
 /** Close codes of the WebSocket limits (documented in docs/security.md). */

@@ -148,6 +148,35 @@ describe('placeOrder', () => {
     expect(first.data!.placeOrder.number).not.toBe(byHeader[0]!.data!.placeOrder.number);
   });
 
+  it('refuses a clientRequestId reused with other lines or another customer as CONFLICT, storing nothing', async () => {
+    const lines = [{ product: 'WIDGET', quantity: 2, attributes: { color: 'red' } }];
+    const otherCustomer = await createCustomer(stack.customersUrl, 'Other Person');
+    const first = await placeOrder(stack.ordersUrl, { customerId, lines, clientRequestId: 'retry-3' });
+    expect(first.errors).toBeUndefined();
+    const before = await countRows(stack.databaseUrl);
+    const same = await placeOrder(stack.ordersUrl, { customerId, lines, clientRequestId: 'retry-3' });
+    expect(same.data!.placeOrder.number).toBe(first.data!.placeOrder.number);
+    for (const changed of [
+      { customerId, lines: [{ product: 'WIDGET', quantity: 3, attributes: { color: 'red' } }] },
+      { customerId, lines: [{ product: 'GADGET', quantity: 2 }] },
+      { customerId: otherCustomer, lines },
+    ]) {
+      const refused = await placeOrder(stack.ordersUrl, { ...changed, clientRequestId: 'retry-3' });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({
+        code: 'CONFLICT',
+        field: 'input.clientRequestId',
+        number: first.data!.placeOrder.number,
+      });
+    }
+    const byHeader = await placeOrder(
+      stack.ordersUrl,
+      { customerId, lines: [{ product: 'GIZMO', quantity: 9 }] },
+      { 'idempotency-key': 'retry-3' },
+    );
+    expect(byHeader.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(await countRows(stack.databaseUrl)).toEqual(before);
+  });
+
   it('needs the operator role', async () => {
     const { graphql } = await import('#kit/testing/graphql-client.ts');
     const result = await graphql(
