@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { COUNTRY_CODES } from '../validation/country-codes.ts';
 
 // Control characters (NUL above all: PostgreSQL refuses it in text) never belong in a name or address.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /\p{Cc}/u;
 const printable = (schema: z.ZodString) =>
   schema.refine((value) => !CONTROL.test(value), 'must not contain control characters');
 
