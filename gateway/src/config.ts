@@ -27,7 +27,22 @@ export const gatewayConfigSchema = z.object({
   /** Unset: on except in production. */
   INTROSPECTION: flag(),
   FIELD_SUGGESTIONS: flag(),
-  GRAPHIQL: flag(true),
+  /** Unset: on except in production. */
+  GRAPHIQL: flag(),
+  /**
+   * Origins (comma-separated, or `*`) whose pages may call /graphql from a
+   * browser. Unset: none, only the gateway's own pages (GraphiQL, console).
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.literal('*'), z.url()]))),
   /** The weakest role allowed to open a WebSocket. */
   WS_MIN_ROLE: z.enum(ROLES).default('viewer'),
   SUBSCRIPTION_RETRY_BASE_MS: count(250),
@@ -43,6 +58,7 @@ export const loadGatewayConfig = (source: Record<string, string | undefined> = p
 /** Whether introspection / field suggestions are on, after the production default. */
 export const introspectionEnabled = (config: GatewayConfig) =>
   config.INTROSPECTION ?? config.NODE_ENV !== 'production';
+export const graphiqlEnabled = (config: GatewayConfig) => config.GRAPHIQL ?? config.NODE_ENV !== 'production';
 export const suggestionsEnabled = (config: GatewayConfig) =>
   config.FIELD_SUGGESTIONS ?? config.NODE_ENV !== 'production';
 

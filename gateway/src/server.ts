@@ -10,7 +10,13 @@ import { print } from 'graphql';
 import { createTokenVerifier } from '#kit/auth.ts';
 import type { Logger } from '#kit/logger.ts';
 import { httpContext } from './auth/http-context.ts';
-import { introspectionEnabled, subgraphUrls, suggestionsEnabled, type GatewayConfig } from './config.ts';
+import {
+  graphiqlEnabled,
+  introspectionEnabled,
+  subgraphUrls,
+  suggestionsEnabled,
+  type GatewayConfig,
+} from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { formatGatewayError } from './errors.ts';
 import { serveGraphiql } from './graphiql/route.ts';
@@ -113,10 +119,10 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   healthRoutes(app, { urls, loaded: () => view !== undefined, timeoutMs: config.READY_TIMEOUT_MS });
-  if (config.GRAPHIQL) serveGraphiql(app);
+  if (graphiqlEnabled(config)) serveGraphiql(app, { tokenInUrl: config.NODE_ENV !== 'production' });
   app.use(
     '/graphql',
-    cors(),
+    cors({ origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS }),
     express.json({ limit: config.MAX_BODY_SIZE }),
     bodyErrors,
     tokenLimit(config.MAX_TOKENS),
