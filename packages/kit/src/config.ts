@@ -61,6 +61,8 @@ export const commonEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** HS256 key of the identities the gateway signs for subgraphs and of service tokens (orders -> customers). */
   SERVICE_TOKEN_SECRET: secret('factory-floor-local-service-token-secret', 32),
+  /** During a rotation: the key being retired, still accepted (never used to sign). */
+  SERVICE_TOKEN_SECRET_PREVIOUS: z.string().min(32).optional(),
   SIM_TIME_SCALE: z.coerce.number().min(0).default(1),
 };
 

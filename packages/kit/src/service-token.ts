@@ -73,19 +73,31 @@ export interface SubgraphVerifier {
  */
 export function createSubgraphVerifier(options: {
   secret: string;
+  /** SERVICE_TOKEN_SECRET_PREVIOUS: accepted too while a rotation is under way. */
+  previousSecret?: string | undefined;
   audience: string;
   services?: readonly string[];
 }): SubgraphVerifier {
-  const key = keyOf(options.secret);
+  const keys = [options.secret, options.previousSecret].filter((secret) => secret !== undefined).map(keyOf);
+  const check = async (token: string, issuer: string) => {
+    const rules = {
+      algorithms: ['HS256'],
+      issuer,
+      audience: options.audience,
+      requiredClaims: ['sub', 'exp', 'iat'],
+    };
+    try {
+      return await jwtVerify(token, keys[0]!, rules);
+    } catch (error) {
+      const badSignature = (error as { code?: string }).code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED';
+      if (!badSignature || keys.length < 2) throw error;
+      return jwtVerify(token, keys[1]!, rules);
+    }
+  };
   const verify = async (token: string | undefined, issuer: string, what: string) => {
     if (!token) throw new UnauthenticatedError(`A ${what} is required`);
     try {
-      const { payload } = await jwtVerify(token, key, {
-        algorithms: ['HS256'],
-        issuer,
-        audience: options.audience,
-        requiredClaims: ['sub', 'exp', 'iat'],
-      });
+      const { payload } = await check(token, issuer);
       const caller: SubgraphCaller = identityOf(payload, MAX_SIGNED_LIFETIME_S, what);
       if (typeof payload.session_exp === 'number') caller.sessionExpiresAt = payload.session_exp;
       return caller;

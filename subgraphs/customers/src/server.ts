@@ -33,6 +33,7 @@ export function createServer({ config, orm, logger }: CustomersDeps) {
     // The order service reads customers with its own service token.
     verifier: createSubgraphVerifier({
       secret: config.SERVICE_TOKEN_SECRET,
+      previousSecret: config.SERVICE_TOKEN_SECRET_PREVIOUS,
       audience: 'customers',
       services: ['orders'],
     }),

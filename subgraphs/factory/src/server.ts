@@ -46,7 +46,11 @@ export function createServer({ config, factories, logger }: FactoryDeps) {
     name: 'factory',
     schema,
     logger,
-    verifier: createSubgraphVerifier({ secret: config.SERVICE_TOKEN_SECRET, audience: 'factory' }),
+    verifier: createSubgraphVerifier({
+      secret: config.SERVICE_TOKEN_SECRET,
+      previousSecret: config.SERVICE_TOKEN_SECRET_PREVIOUS,
+      audience: 'factory',
+    }),
     limits: config,
     // API clients (the order service) call straight in with HTTP Basic; the mutation checks them.
     authenticate: async (req, verifyCaller) =>

@@ -65,7 +65,11 @@ export async function createServer({
     typeDefs,
     resolvers: { DateTime: dateTimeScalar, JSON: jsonScalar, ...resolvers } as never,
   });
-  const verifier = createSubgraphVerifier({ secret: config.SERVICE_TOKEN_SECRET, audience: 'orders' });
+  const verifier = createSubgraphVerifier({
+    secret: config.SERVICE_TOKEN_SECRET,
+    previousSecret: config.SERVICE_TOKEN_SECRET_PREVIOUS,
+    audience: 'orders',
+  });
   const contextFor = (identity: Identity | undefined, idempotencyKey?: string): Context => {
     const em = orm.em.fork();
     return { identity, em, loaders: createOrderLoaders(em), services, idempotencyKey };
