@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, env, loadConfig } from '#kit/config.ts';
+import { commonEnv, env, limitEnv, loadConfig, socketLimitEnv, userTokenEnv } from '#kit/config.ts';
 import { ROLES } from '#kit/auth.ts';
 
 /** "true"/"false" (or 1/0) switch; unset falls back to `fallback`. */
@@ -12,6 +12,9 @@ const count = (fallback: number) => z.coerce.number().int().min(1).default(fallb
 
 export const gatewayConfigSchema = z.object({
   ...commonEnv,
+  ...userTokenEnv,
+  ...limitEnv(),
+  ...socketLimitEnv({ connectionsPerIdentity: 10 }),
   PORT: env.port(4000),
   CUSTOMERS_URL: env.url('http://127.0.0.1:4001/graphql'),
   ORDERS_URL: env.url('http://127.0.0.1:4002/graphql'),
@@ -19,18 +22,27 @@ export const gatewayConfigSchema = z.object({
   /** static: schema/supergraph.graphql; introspect: compose from the running subgraphs (development). */
   SUPERGRAPH_SOURCE: z.enum(['static', 'introspect']).default('static'),
   SUPERGRAPH_PATH: z.string().optional(),
-  MAX_DEPTH: count(12),
-  MAX_ALIASES: count(15),
-  MAX_DIRECTIVES: count(20),
-  MAX_TOKENS: count(2000),
-  MAX_COST: count(1000),
-  MAX_ROOT_FIELDS: count(10),
   MAX_BODY_SIZE: z.string().default('100kb'),
   CSRF_PREVENTION: flag(true),
   /** Unset: on except in production. */
   INTROSPECTION: flag(),
   FIELD_SUGGESTIONS: flag(),
-  GRAPHIQL: flag(true),
+  /** Unset: on except in production. */
+  GRAPHIQL: flag(),
+  /**
+   * Origins (comma-separated, or `*`) whose pages may call /graphql from a
+   * browser. Unset: none, only the gateway's own pages (GraphiQL, console).
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.literal('*'), z.url()]))),
   /** The weakest role allowed to open a WebSocket. */
   WS_MIN_ROLE: z.enum(ROLES).default('viewer'),
   SUBSCRIPTION_RETRY_BASE_MS: count(250),
@@ -50,6 +62,7 @@ export const loadGatewayConfig = (source: Record<string, string | undefined> = p
 /** Whether introspection / field suggestions are on, after the production default. */
 export const introspectionEnabled = (config: GatewayConfig) =>
   config.INTROSPECTION ?? config.NODE_ENV !== 'production';
+export const graphiqlEnabled = (config: GatewayConfig) => config.GRAPHIQL ?? config.NODE_ENV !== 'production';
 export const suggestionsEnabled = (config: GatewayConfig) =>
   config.FIELD_SUGGESTIONS ?? config.NODE_ENV !== 'production';
 

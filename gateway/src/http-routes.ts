@@ -1,5 +1,5 @@
 import type { Express, NextFunction, Request, Response } from 'express';
-import { checkTokenLimit } from './limits/operation-limits.ts';
+import { checkTokenLimit } from '#kit/operation-limits.ts';
 
 /** /health: the process is up. /ready: the supergraph is loaded and every subgraph is ready. */
 export function healthRoutes(

@@ -10,12 +10,18 @@ import { print } from 'graphql';
 import { createTokenVerifier } from '#kit/auth.ts';
 import type { Logger } from '#kit/logger.ts';
 import { httpContext } from './auth/http-context.ts';
-import { introspectionEnabled, subgraphUrls, suggestionsEnabled, type GatewayConfig } from './config.ts';
+import {
+  graphiqlEnabled,
+  introspectionEnabled,
+  subgraphUrls,
+  suggestionsEnabled,
+  type GatewayConfig,
+} from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { formatGatewayError } from './errors.ts';
 import { serveGraphiql } from './graphiql/route.ts';
 import { bodyErrors, healthRoutes, tokenLimit } from './http-routes.ts';
-import { limitRules } from './limits/operation-limits.ts';
+import { limitRules, noIntrospectionRule } from '#kit/operation-limits.ts';
 import { requestIdMiddleware } from './request-id.ts';
 import { requestLogPlugin } from './request-log-plugin.ts';
 import { createInflightReads } from './inflight-reads.ts';
@@ -25,29 +31,37 @@ import { createSubscriptionHub } from './subscriptions/hub.ts';
 import { buildSupergraphView, type SupergraphView } from './subscriptions/planner.ts';
 import { attachWebSocketServer } from './subscriptions/ws-server.ts';
 import { variableErrorsPlugin } from '#kit/variable-errors-plugin.ts';
+import { variableCostPlugin } from '#kit/limits-plugin.ts';
+import { createIdentitySigner } from './auth/subgraph-identity.ts';
 
 /** Builds the gateway (HTTP and WebSocket on one server); listens nowhere. */
 export async function createServer({ config, logger }: { config: GatewayConfig; logger: Logger }) {
   const urls = subgraphUrls(config);
-  const inflight = config.DEDUPLICATE_READS ? createInflightReads() : undefined;
   // @apollo/gateway reads this in its constructor and otherwise reports usage to Apollo every hour.
   process.env.APOLLO_TELEMETRY_DISABLED = config.APOLLO_TELEMETRY ? 'false' : '1';
+  const fetching = {
+    signIdentity: createIdentitySigner(config.SERVICE_TOKEN_SECRET),
+    logger,
+    inflight: config.DEDUPLICATE_READS ? createInflightReads() : undefined,
+  };
   const gateway = new ApolloGateway({
     ...supergraphSource(config),
-    buildService: ({ name, url }) =>
-      buildDataSources([{ name, url: url ?? '' }], urls, logger, inflight)[name]!,
+    buildService: ({ name, url }) => buildDataSources([{ name, url: url ?? '' }], urls, fetching)[name]!,
   });
   // The subscription side plans on the same supergraph the gateway serves, rebuilt on every update.
   let view: SupergraphView | undefined;
   let dataSources: ServiceMap = {};
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     view = buildSupergraphView(coreSupergraphSdl);
-    dataSources = buildDataSources(view.subgraphs, urls, logger, inflight);
+    dataSources = buildDataSources(view.subgraphs, urls, fetching);
   });
 
   const app = express();
   const httpServer = createHttpServer(app);
-  const rules = limitRules(config);
+  // Introspection is refused by our own rule (INTROSPECTION_DISABLED), the same over HTTP and WebSocket.
+  const rules = introspectionEnabled(config)
+    ? limitRules(config)
+    : [...limitRules(config), noIntrospectionRule];
   const formatError = formatGatewayError({
     exposeInternals: config.NODE_ENV === 'development',
     suggestions: suggestionsEnabled(config),
@@ -58,7 +72,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     gateway,
     formatError,
     includeStacktraceInErrorResponses: config.NODE_ENV === 'development',
-    introspection: introspectionEnabled(config),
+    introspection: true,
     hideSchemaDetailsFromClientErrors: !suggestionsEnabled(config),
     csrfPrevention: config.CSRF_PREVENTION,
     validationRules: rules,
@@ -67,6 +81,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
       ApolloServerPluginLandingPageDisabled(),
       requestLogPlugin(logger),
       variableErrorsPlugin<GatewayContext>(),
+      variableCostPlugin<GatewayContext>(config.MAX_COST),
     ],
   });
   await apollo.start();
@@ -74,6 +89,10 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
   const hub = createSubscriptionHub({
     view: () => view!,
     dataSources: () => dataSources,
+    // The user's token stays here: the subgraph gets an identity signed for it, carrying the session's end.
+    connectionParams: async (context, subgraph) => ({
+      identity: await fetching.signIdentity(context.identity, subgraph, { session: true }),
+    }),
     subgraphUrl: (name) => urls[name] ?? view!.subgraphs.find((subgraph) => subgraph.name === name)!.url,
     retryBaseMs: config.SUBSCRIPTION_RETRY_BASE_MS,
     retryMaxMs: config.SUBSCRIPTION_RETRY_MAX_MS,
@@ -85,7 +104,8 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     verifyToken,
     minRole: config.WS_MIN_ROLE,
     maxTokens: config.MAX_TOKENS,
-    introspection: introspectionEnabled(config),
+    maxCost: config.MAX_COST,
+    socketLimits: config,
     limitRules: rules,
     view: () => view!,
     hub,
@@ -106,10 +126,10 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   healthRoutes(app, { urls, loaded: () => view !== undefined, timeoutMs: config.READY_TIMEOUT_MS });
-  if (config.GRAPHIQL) serveGraphiql(app);
+  if (graphiqlEnabled(config)) serveGraphiql(app, { tokenInUrl: config.NODE_ENV !== 'production' });
   app.use(
     '/graphql',
-    cors(),
+    cors({ origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS }),
     express.json({ limit: config.MAX_BODY_SIZE }),
     bodyErrors,
     tokenLimit(config.MAX_TOKENS),

@@ -1,6 +1,8 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '#kit/logger.ts';
+import { IDENTITY_HEADER } from '#kit/service-token.ts';
 import { retryOnStaleConnection } from '#kit/stale-connection.ts';
+import type { IdentitySigner } from './auth/subgraph-identity.ts';
 import type { GatewayContext } from './context.ts';
 import type { InflightReads } from './inflight-reads.ts';
 
@@ -9,26 +11,38 @@ type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['proces
 
 const isMutation = (query: string | undefined) => /^\s*mutation\b/.test(query ?? '');
 
+export interface SubgraphDataSourceOptions {
+  url: string;
+  name: string;
+  signIdentity: IdentitySigner;
+  logger: Logger;
+  inflight?: InflightReads | undefined;
+}
+
 /**
- * Forwards the caller's verified bearer token (each subgraph verifies it
- * again: that is the form they trust) and the request id for log correlation.
+ * Sends the subgraph an identity the gateway signs for it alone (never the
+ * user's token), the request id for log correlation and, on a mutation, the
+ * caller's Idempotency-Key.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
+  readonly signIdentity: IdentitySigner;
   readonly logger: Logger;
   readonly inflight: InflightReads | undefined;
 
-  constructor(options: { url: string; name: string; logger: Logger; inflight?: InflightReads | undefined }) {
+  constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url });
     this.name = options.name;
+    this.signIdentity = options.signIdentity;
     this.logger = options.logger;
     this.inflight = options.inflight;
   }
 
   /**
    * Reads (queries, entity fetches) are retried on a connection the subgraph
-   * closed while idle. A fetch that still fails (refused, reset, not 2xx)
-   * reaches clients masked, so it is logged here with what an operator needs.
+   * closed while idle, and identical reads in flight share one fetch. A fetch
+   * that still fails (refused, reset, not 2xx) reaches clients masked, so it
+   * is logged here with what an operator needs.
    */
   override async process(options: ProcessOptions) {
     const attempt = () => super.process(options);
@@ -51,9 +65,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     return JSON.stringify([this.name, sub, role, request.operationName, request.query, request.variables]);
   }
 
-  override willSendRequest({ request, context }: SendRequest) {
-    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-    if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  override async willSendRequest({ request, context }: SendRequest) {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    if (context.identity) headers.set(IDENTITY_HEADER, await this.signIdentity(context.identity, this.name));
+    if (context.requestId) headers.set('x-request-id', context.requestId);
+    if (context.idempotencyKey && isMutation(request.query)) {
+      headers.set('idempotency-key', context.idempotencyKey);
+    }
   }
 }
 
@@ -61,12 +80,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 export const buildDataSources = (
   subgraphs: readonly { name: string; url: string }[],
   urls: Record<string, string>,
-  logger: Logger,
-  inflight?: InflightReads,
+  shared: Omit<SubgraphDataSourceOptions, 'url' | 'name'>,
 ) =>
   Object.fromEntries(
     subgraphs.map(({ name, url }) => [
       name,
-      new SubgraphDataSource({ url: urls[name] ?? url, name, logger, inflight }),
+      new SubgraphDataSource({ ...shared, url: urls[name] ?? url, name }),
     ]),
   );

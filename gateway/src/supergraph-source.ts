@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { IntrospectAndCompose } from '@apollo/gateway';
-import { signToken } from '#kit/auth.ts';
+import { IDENTITY_HEADER, signGatewayIdentity } from '#kit/service-token.ts';
 import { subgraphUrls, type GatewayConfig } from './config.ts';
 
 const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url);
@@ -14,9 +14,13 @@ export function supergraphSource(config: GatewayConfig): { supergraphSdl: string
     return {
       supergraphSdl: new IntrospectAndCompose({
         subgraphs: Object.entries(subgraphUrls(config)).map(([name, url]) => ({ name, url })),
-        // Subgraphs answer only verified callers; the gateway signs a short-lived viewer token for itself.
-        introspectionHeaders: async () => ({
-          authorization: `Bearer ${await signToken(config.JWT_SECRET, { sub: 'gateway', role: 'viewer' }, '5m')}`,
+        // Subgraphs answer `_service { sdl }` only to the gateway: it signs a viewer identity for each.
+        introspectionHeaders: async ({ name }) => ({
+          [IDENTITY_HEADER]: await signGatewayIdentity(
+            config.SERVICE_TOKEN_SECRET,
+            { sub: 'gateway', role: 'viewer' },
+            name,
+          ),
         }),
       }),
     };

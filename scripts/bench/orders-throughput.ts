@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
-import { signToken } from '#kit/auth.ts';
+import { IDENTITY_HEADER, signGatewayIdentity } from '#kit/service-token.ts';
 import { sleep } from '#kit/sim-time.ts';
 import { startCustomersService } from '../../subgraphs/customers/src/app.ts';
 import { loadCustomersConfig } from '../../subgraphs/customers/src/config.ts';
@@ -38,10 +38,16 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, para
   }
 }
 
-async function gql<T>(url: string, token: string, q: string, variables: Record<string, unknown>): Promise<T> {
+/** Calls a subgraph directly with the identity the gateway would sign for an admin (a minute long: one per call). */
+async function gql<T>(url: string, q: string, variables: Record<string, unknown>): Promise<T> {
+  const identity = await signGatewayIdentity(secrets.SERVICE_TOKEN_SECRET, { sub: 'bench', role: 'admin' }, [
+    'customers',
+    'orders',
+    'factory',
+  ]);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
     body: JSON.stringify({ query: q, variables }),
   });
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
@@ -72,10 +78,8 @@ async function run(index: number, mongoUrl: string) {
   const customers = await startCustomersService(loadCustomersConfig({ ...env, PORT: String(customersPort) }));
   const factory = await startFactoryService(loadFactoryConfig({ ...env, PORT: String(factoryPort) }));
   const orders = await startOrdersService(loadOrdersConfig({ ...env, PORT: String(ordersPort) }));
-  const token = await signToken(secrets.JWT_SECRET, { sub: 'bench', role: 'admin' });
   const { createCustomer } = await gql<{ createCustomer: { id: string } }>(
     env.CUSTOMERS_URL,
-    token,
     'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
     { input: { name: 'Bench Customer', email: `bench.${index}@example.com` } },
   );
@@ -100,7 +104,6 @@ async function run(index: number, mongoUrl: string) {
     const started = performance.now();
     await gql(
       orders.http.url + '/graphql',
-      token,
       'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { number } }',
       {
         input: {

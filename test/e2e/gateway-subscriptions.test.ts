@@ -50,7 +50,12 @@ describe('federated subscriptions through the gateway', () => {
   let stack: Supergraph;
   let customerId: string;
   beforeAll(async () => {
-    stack = await startSupergraph({ all: { SIM_TIME_SCALE: '0.01' }, orders: { JOB_POLL_MS: '50' } });
+    stack = await startSupergraph({
+      all: { SIM_TIME_SCALE: '0.01' },
+      orders: { JOB_POLL_MS: '50' },
+      // Every client here is the same test viewer: the per-identity socket limit is not what is tested.
+      gateway: { WS_MAX_CONNECTIONS_PER_IDENTITY: '1000' },
+    });
     customerId = await createCustomer(stack.url, 'Katherine Johnson');
   });
   afterAll(async () => stack?.close());

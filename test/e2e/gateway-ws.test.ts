@@ -102,6 +102,8 @@ describe('the gateway over WebSocket: auth, limits, shutdown', () => {
       const rs256 = await new SignJWT({ role: 'viewer' })
         .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
         .setSubject('jwks-user')
+        .setAudience('factory-floor')
+        .setIssuedAt()
         .setExpirationTime('5m')
         .sign(privateKey);
       const ok = await graphql(url, '{ __typename }', {}, null, { authorization: `Bearer ${rs256}` });

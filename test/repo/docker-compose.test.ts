@@ -3,7 +3,6 @@ import { MissingVariableError } from './support/interpolate.ts';
 import { operatorEnv, rawServices, repoFile, resolveCompose } from './support/compose-file.ts';
 import {
   ADDRESS_TARGETS,
-  IN_FLIGHT,
   addressesOf,
   defaultPort,
   programOf,
@@ -101,7 +100,7 @@ describe('docker-compose.yml', () => {
 
   it('sets only variables that the program reads', () => {
     for (const { name, program } of programs) {
-      const known = [...variablesOf(program), ...IN_FLIGHT[program].secrets, ...IN_FLIGHT[program].others];
+      const known = variablesOf(program);
       const set = Object.keys(services[name]!.environment ?? {});
       expect(
         set.filter((variable) => !known.includes(variable)),

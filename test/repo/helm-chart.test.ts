@@ -3,7 +3,6 @@ import { helmBinary, helmLint, helmTemplate, type Manifest, type ManifestOf } fr
 import { repoFile } from './support/compose-file.ts';
 import {
   ADDRESS_TARGETS,
-  IN_FLIGHT,
   addressesOf,
   defaultPort,
   programOf,
@@ -100,12 +99,7 @@ describe.skipIf(!helmBinary)('deploy/helm/factory-floor', () => {
           key: secret,
         });
       }
-      const known = [
-        ...variablesOf(program),
-        ...IN_FLIGHT[program].secrets,
-        ...IN_FLIGHT[program].others,
-        ...(HELPERS[program] ?? []),
-      ];
+      const known = [...variablesOf(program), ...(HELPERS[program] ?? [])];
       const set = container.env.map((variable) => variable.name);
       expect(
         set.filter((variable) => !known.includes(variable)),

@@ -7,7 +7,7 @@ import { loadFactoryConfig } from '../../subgraphs/factory/src/config.ts';
 import { startGateway } from '../../gateway/src/app.ts';
 import { loadGatewayConfig } from '../../gateway/src/config.ts';
 import { createPostgresDatabase, mongoDatabaseName, mongoUrl } from '#kit/testing/databases.ts';
-import { TEST_JWT_SECRET } from '#kit/testing/tokens.ts';
+import { TEST_JWT_SECRET, TEST_SERVICE_TOKEN_SECRET } from '#kit/testing/tokens.ts';
 import { freePort } from '#kit/ferretdb.ts';
 import type { Logger } from '#kit/logger.ts';
 
@@ -18,6 +18,7 @@ export const baseEnv = (): Env => ({
   NODE_ENV: 'test',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   JWT_SECRET: TEST_JWT_SECRET,
+  SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
   SIM_TIME_SCALE: '0.01',
   PORT: '0',
 });
@@ -35,11 +36,23 @@ export const startGatewayFor = async (env: Env, logger?: Logger) =>
  * PostgreSQL database and fresh MongoDB databases.
  */
 export async function startSupergraph(
-  overrides: { all?: Env; customers?: Env; orders?: Env; factory?: Env; gateway?: Env } = {},
+  overrides: {
+    all?: Env;
+    customers?: Env;
+    orders?: Env;
+    factory?: Env;
+    gateway?: Env;
+    /** Chosen by the caller, e.g. to put a recording proxy in front of one subgraph. */
+    ports?: { customersPort: number; ordersPort: number; factoryPort: number };
+  } = {},
 ) {
   const databaseUrl = await createPostgresDatabase('stack');
   // Ports are chosen up front because the services point at each other (orders -> factory -> orders webhook).
-  const [customersPort, ordersPort, factoryPort] = [await freePort(), await freePort(), await freePort()];
+  const { customersPort, ordersPort, factoryPort } = overrides.ports ?? {
+    customersPort: await freePort(),
+    ordersPort: await freePort(),
+    factoryPort: await freePort(),
+  };
   const shared = {
     DATABASE_URL: databaseUrl,
     MONGODB_URL: mongoUrl(),

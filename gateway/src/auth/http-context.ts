@@ -9,9 +9,12 @@ import { requestIdOf } from '../request-id.ts';
 export const httpContext =
   (verifyToken: TokenVerifier) =>
   async ({ req }: { req: Request }): Promise<GatewayContext> => {
-    const authorization = req.headers.authorization ?? '';
     try {
-      return { identity: await verifyToken(authorization), authorization, requestId: requestIdOf(req) };
+      return {
+        identity: await verifyToken(req.headers.authorization),
+        requestId: requestIdOf(req),
+        idempotencyKey: req.get('idempotency-key') ?? undefined,
+      };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });

@@ -1,15 +1,12 @@
-import { decodeJwt } from 'jose';
 import type { WebSocket } from 'ws';
-import { ROLES, type Identity, type Role, type TokenVerifier } from '#kit/auth.ts';
+import { ROLES, type Role, type TokenVerifier, type VerifiedIdentity } from '#kit/auth.ts';
 import { DomainError } from '#kit/errors.ts';
+import { closeWhenExpired, WS_FORBIDDEN, WS_UNAUTHORIZED } from '#kit/socket-auth.ts';
 
-/** WebSocket close codes of the graphql-ws protocol for refused connections. */
-export const WS_UNAUTHORIZED = 4401;
-export const WS_FORBIDDEN = 4403;
+export { WS_FORBIDDEN, WS_UNAUTHORIZED };
 
 export interface SocketIdentity {
-  identity: Identity;
-  authorization: string;
+  identity: VerifiedIdentity;
 }
 
 /** `connectionParams.authorization` (any letter case, as GraphiQL's header editor may send it). */
@@ -29,10 +26,9 @@ export async function authenticateSocket(
   verifyToken: TokenVerifier,
   minRole: Role,
 ): Promise<SocketIdentity | null> {
-  const authorization = authorizationParam(params);
-  let identity: Identity;
+  let identity: VerifiedIdentity;
   try {
-    identity = await verifyToken(authorization);
+    identity = await verifyToken(authorizationParam(params));
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     socket.close(WS_UNAUTHORIZED, error.message);
@@ -42,12 +38,6 @@ export async function authenticateSocket(
     socket.close(WS_FORBIDDEN, `Forbidden: subscriptions need the ${minRole} role`);
     return null;
   }
-  const remainingMs = (decodeJwt(authorization.replace(/^Bearer\s+/i, '')).exp ?? 0) * 1000 - Date.now();
-  // setTimeout overflows past ~24.8 days; such long-lived sockets are closed at reconnect instead.
-  if (remainingMs < 2 ** 31 - 1) {
-    const timer = setTimeout(() => socket.close(WS_UNAUTHORIZED, 'The bearer token expired'), remainingMs);
-    timer.unref();
-    socket.once('close', () => clearTimeout(timer));
-  }
-  return { identity, authorization };
+  closeWhenExpired(socket, identity.expiresAt);
+  return { identity };
 }

@@ -25,6 +25,8 @@ export interface HubOptions {
   view: () => SupergraphView;
   dataSources: () => ServiceMap;
   subgraphUrl: (name: string) => string;
+  /** connection_init of an upstream socket: the identity the gateway signs for that subgraph. */
+  connectionParams: (context: GatewayContext, subgraph: string) => Promise<Record<string, unknown>>;
   retryBaseMs: number;
   retryMaxMs: number;
   logger: Logger;
@@ -49,8 +51,12 @@ export function createSubscriptionHub(options: HubOptions) {
     const view = options.view();
     const planned = view.plan(request.document, request.operationName);
     const listeners = new Map<PushIterator<ExecutionResult>, GatewayContext>();
-    // The newest client's token is the freshest; events are resolved once, with it, for the whole group.
-    const currentContext = () => [...listeners.values()].at(-1) ?? request.context;
+    // Events are resolved once for the whole group, as the client whose token lasts longest.
+    const currentContext = () =>
+      [...listeners.values()].reduce<GatewayContext>(
+        (longest, context) => (context.identity.expiresAt > longest.identity.expiresAt ? context : longest),
+        [...listeners.values()][0] ?? request.context,
+      );
     const groupId = randomUUID();
     const broadcast = (result: ExecutionResult) => {
       for (const [listener, context] of listeners)
@@ -71,7 +77,7 @@ export function createSubscriptionHub(options: HubOptions) {
       query: planned.primary.operation,
       variables: request.variables,
       operationName: planned.primary.operationName,
-      authorization: () => currentContext().authorization,
+      connectionParams: () => options.connectionParams(currentContext(), planned.primary.serviceName),
       retryBaseMs: options.retryBaseMs,
       retryMaxMs: options.retryMaxMs,
       logger: options.logger,

@@ -9,8 +9,8 @@ export interface UpstreamOptions {
   query: string;
   variables: Record<string, unknown>;
   operationName?: string | undefined;
-  /** Read on every (re)connect, so a reconnect uses a current token. */
-  authorization: () => string;
+  /** `connection_init`'s payload, made on every (re)connect so a reconnect carries a fresh identity. */
+  connectionParams: () => Promise<Record<string, unknown>>;
   retryBaseMs: number;
   retryMaxMs: number;
   logger: Logger;
@@ -33,7 +33,7 @@ export function openUpstream(options: UpstreamOptions): () => void {
   const client = createClient({
     url: toWebSocketUrl(options.url),
     webSocketImpl: WebSocket,
-    connectionParams: () => ({ authorization: options.authorization() }),
+    connectionParams: () => options.connectionParams(),
     lazy: true,
     keepAlive: 10_000,
     retryAttempts: Number.POSITIVE_INFINITY,

@@ -2,10 +2,7 @@ import type { Server } from 'node:http';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  getOperationAST,
   GraphQLError,
-  NoSchemaIntrospectionCustomRule,
-  parse,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
@@ -15,7 +12,12 @@ import type { Role, TokenVerifier } from '#kit/auth.ts';
 import type { Logger } from '#kit/logger.ts';
 import { authenticateSocket, type SocketIdentity } from '../auth/ws-auth.ts';
 import type { GatewayContext } from '../context.ts';
-import { checkTokenLimit, validateWithLimits } from '../limits/operation-limits.ts';
+import { checkSocketOperation } from '#kit/socket-operation.ts';
+import {
+  checkSubscriptionCount,
+  createConnectionCounter,
+  type SocketLimitSettings,
+} from '#kit/socket-limits.ts';
 import { pickRequestId } from '../request-id.ts';
 import type { SubscriptionHub } from './hub.ts';
 import type { SupergraphView } from './planner.ts';
@@ -26,7 +28,8 @@ export interface WebSocketOptions {
   verifyToken: TokenVerifier;
   minRole: Role;
   maxTokens: number;
-  introspection: boolean;
+  maxCost: number;
+  socketLimits: SocketLimitSettings;
   limitRules: ValidationRule[];
   view: () => SupergraphView;
   hub: SubscriptionHub;
@@ -39,15 +42,19 @@ type Extra = { socket: WebSocket; caller?: SocketIdentity };
 
 /** graphql-ws on /graphql of the gateway's own HTTP server: auth on connection_init, limits per operation. */
 export function attachWebSocketServer(options: WebSocketOptions) {
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  // A message larger than maxPayload closes the socket (1009) before it is read into a string.
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: '/graphql',
+    maxPayload: options.socketLimits.WS_MAX_PAYLOAD,
+  });
+  const connections = createConnectionCounter(options.socketLimits.WS_MAX_CONNECTIONS_PER_IDENTITY);
   // Results from Apollo's executeOperation arrive already formatted (plain objects).
   const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
     errors.map((error) =>
       error instanceof GraphQLError ? options.formatError(error.toJSON(), error) : error,
     );
-  const rules = options.introspection
-    ? options.limitRules
-    : [...options.limitRules, NoSchemaIntrospectionCustomRule];
+  const rules = options.limitRules;
 
   const server = useServer<Record<string, unknown>, Extra>(
     {
@@ -58,25 +65,21 @@ export function attachWebSocketServer(options: WebSocketOptions) {
           options.verifyToken,
           options.minRole,
         );
-        if (!caller) return false;
+        if (!caller || !connections.admit(ctx.extra.socket, caller.identity.sub)) return false;
         ctx.extra.caller = caller;
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {
-        const tooMany = checkTokenLimit(payload.query, options.maxTokens);
+        const tooMany = checkSubscriptionCount(ctx.subscriptions, options.socketLimits.WS_MAX_SUBSCRIPTIONS);
         if (tooMany) return [tooMany];
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
         const schema = options.view().apiGraphQLSchema;
-        const errors = validateWithLimits(schema, document, rules);
-        if (errors.length > 0) return errors;
-        if (!getOperationAST(document, payload.operationName)) {
-          return [new GraphQLError('Could not determine the operation to run')];
-        }
+        const checked = checkSocketOperation(schema, payload, {
+          rules,
+          maxTokens: options.maxTokens,
+          maxCost: options.maxCost,
+        });
+        if ('errors' in checked) return checked.errors;
+        const { document } = checked;
         const requestId = pickRequestId(payload.extensions?.requestId);
         const contextValue: GatewayContext = { ...ctx.extra.caller!, requestId };
         return {

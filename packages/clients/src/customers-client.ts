@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { signToken } from '#kit/auth.ts';
+import { SERVICE_TOKEN_LIFETIME_S, signServiceToken } from '#kit/service-token.ts';
 
 /** What the order service needs to know about a customer. */
 export interface CustomerSummary {
@@ -22,10 +22,8 @@ export interface CustomerLookup {
   listActiveCustomerIds(limit?: number): Promise<string[]>;
 }
 
-const SERVICE_IDENTITY = { sub: 'service:orders', role: 'viewer' } as const;
-const TOKEN_LIFETIME_S = 300;
 // Renew a minute before expiry so a token never expires in flight.
-const TOKEN_RENEW_AFTER_MS = (TOKEN_LIFETIME_S - 60) * 1000;
+const TOKEN_RENEW_AFTER_MS = (SERVICE_TOKEN_LIFETIME_S - 60) * 1000;
 const REQUEST_TIMEOUT_MS = 5000;
 const MAX_BATCH = 100;
 const PAGE_SIZE = 100;
@@ -46,24 +44,25 @@ interface ActivePage {
 
 /**
  * The order service's view of the customers subgraph: its GraphQL (`url`, the
- * subgraph's /graphql) with a service credential, concurrent lookups batched
+ * subgraph's /graphql) with the order service's own token (SERVICE_TOKEN_SECRET,
+ * audience customers: it works whether users' tokens are HS256 or from a JWKS), concurrent lookups batched
  * into one `_entities` query, and answers cached for `cacheTtlMs` (2 s).
  * A failed call rejects (never a silent null), so callers can retry.
  */
 export function createCustomersClient(options: {
   url: string;
-  jwtSecret: string;
+  serviceTokenSecret: string;
   cacheTtlMs?: number;
   fetch?: typeof fetch;
 }): CustomerLookup {
-  const { url, jwtSecret, cacheTtlMs = 2000 } = options;
+  const { url, serviceTokenSecret, cacheTtlMs = 2000 } = options;
   const send = options.fetch ?? fetch;
 
   let token: { value: Promise<string>; renewAt: number } | undefined;
   const bearer = () => {
     if (!token || Date.now() >= token.renewAt) {
       token = {
-        value: signToken(jwtSecret, SERVICE_IDENTITY, TOKEN_LIFETIME_S + 's'),
+        value: signServiceToken(serviceTokenSecret, 'orders', 'customers'),
         renewAt: Date.now() + TOKEN_RENEW_AFTER_MS,
       };
     }

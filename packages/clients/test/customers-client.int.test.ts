@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { sleep } from '#kit/sim-time.ts';
-import { TEST_JWT_SECRET } from '#kit/testing/tokens.ts';
+import { TEST_JWT_SECRET, TEST_SERVICE_TOKEN_SECRET } from '#kit/testing/tokens.ts';
 import { freePort } from '#kit/ferretdb.ts';
 import { createCustomersClient } from '../src/customers-client.ts';
 import {
@@ -24,7 +24,7 @@ describe('customers client against a real customers service', () => {
   const client = (cacheTtlMs?: number) =>
     createCustomersClient({
       url: customers.url,
-      jwtSecret: TEST_JWT_SECRET,
+      serviceTokenSecret: TEST_SERVICE_TOKEN_SECRET,
       fetch: recordingFetch,
       ...(cacheTtlMs === undefined ? {} : { cacheTtlMs }),
     });
@@ -56,7 +56,12 @@ describe('customers client against a real customers service', () => {
     expect(malformed).toBeNull();
 
     const claims = decodeJwt(calls[0]!.authorization.replace('Bearer ', ''));
-    expect(claims).toMatchObject({ sub: 'service:orders', role: 'viewer' });
+    expect(claims).toMatchObject({
+      sub: 'orders',
+      role: 'viewer',
+      aud: 'customers',
+      iss: 'factory-floor-service',
+    });
     expect(claims.exp! - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(300);
 
     // Within the TTL the answers come from the cache: no new request.
@@ -108,10 +113,16 @@ describe('customers client against a real customers service', () => {
   it('rejects (rather than answering null) when the service cannot be reached or refuses', async () => {
     const down = createCustomersClient({
       url: `http://127.0.0.1:${await freePort()}/graphql`,
-      jwtSecret: TEST_JWT_SECRET,
+      serviceTokenSecret: TEST_SERVICE_TOKEN_SECRET,
     });
     await expect(down.getCustomer(ids[0]!)).rejects.toThrow();
-    const wrongSecret = createCustomersClient({ url: customers.url, jwtSecret: 'not-the-secret-0123456789' });
+    const wrongSecret = createCustomersClient({
+      url: customers.url,
+      serviceTokenSecret: 'not-the-secret-0123456789',
+    });
     await expect(wrongSecret.getCustomer(ids[0]!)).rejects.toThrow(/UNAUTHENTICATED/);
+    // The users' key does not make a service token: only SERVICE_TOKEN_SECRET does.
+    const usersKey = createCustomersClient({ url: customers.url, serviceTokenSecret: TEST_JWT_SECRET });
+    await expect(usersKey.getCustomer(ids[0]!)).rejects.toThrow(/UNAUTHENTICATED/);
   });
 });

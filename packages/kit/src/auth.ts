@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ForbiddenError, UnauthenticatedError } from './errors.ts';
 
 /** Caller roles, weakest first: a role may do everything the ones before it may. */
@@ -11,16 +11,48 @@ export interface Identity {
   role: Role;
 }
 
+/** A verified caller and when the token that proved it expires (seconds since the epoch). */
+export interface VerifiedIdentity extends Identity {
+  expiresAt: number;
+}
+
+/** The audience a user's token must name unless JWT_AUDIENCE says otherwise. */
+export const DEFAULT_USER_AUDIENCE = 'factory-floor';
+
 export interface TokenSettings {
   JWT_SECRET: string;
   JWKS_URL?: string | undefined;
+  JWT_AUDIENCE?: string | undefined;
+  /** Seconds; a token whose `exp - iat` is longer is refused. */
+  MAX_TOKEN_LIFETIME: number;
 }
 
-export type TokenVerifier = (authorization: string | undefined) => Promise<Identity>;
+export type TokenVerifier = (authorization: string | undefined) => Promise<VerifiedIdentity>;
+
+/** The bearer token of an `Authorization` header, or undefined. */
+export const bearerToken = (authorization: string | undefined) =>
+  /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+
+/** Why a token was refused, in words a caller can act on. */
+const refusal = (error: unknown) =>
+  (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'expired' : 'invalid';
+
+/** `role` must be one of ROLES and `exp - iat` at most `maxLifetime` seconds. */
+export function identityOf(payload: JWTPayload, maxLifetime: number, what: string): VerifiedIdentity {
+  if (payload.exp! - payload.iat! > maxLifetime) {
+    throw new UnauthenticatedError(`The ${what} lives longer than the maximum of ${maxLifetime} s`);
+  }
+  const role = payload.role;
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+    throw new UnauthenticatedError(`The ${what} has no valid role claim`);
+  }
+  return { sub: payload.sub!, role: role as Role, expiresAt: payload.exp! };
+}
 
 /**
- * Verifies `Authorization: Bearer <JWT>` (HS256 with the shared secret, or
- * RS256/ES256 from a JWKS URL) and returns who is calling.
+ * Verifies a user's `Authorization: Bearer <JWT>` (HS256 with the shared
+ * secret, or RS256/ES256 from a JWKS URL): audience, expiry and a lifetime
+ * no longer than MAX_TOKEN_LIFETIME. Only the gateway does this.
  */
 export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
   const key: Uint8Array | JWTVerifyGetKey = settings.JWKS_URL
@@ -29,27 +61,23 @@ export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
   const algorithms = settings.JWKS_URL ? ['RS256', 'ES256'] : ['HS256'];
 
   return async (authorization) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    const token = bearerToken(authorization);
     if (!token) throw new UnauthenticatedError();
     let payload;
     try {
       ({ payload } = await jwtVerify(token, key as Uint8Array, {
         algorithms,
-        requiredClaims: ['sub', 'exp'],
+        audience: settings.JWT_AUDIENCE ?? DEFAULT_USER_AUDIENCE,
+        requiredClaims: ['sub', 'exp', 'iat'],
       }));
     } catch (error) {
-      const reason = (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'expired' : 'invalid';
-      throw new UnauthenticatedError(`The bearer token is ${reason}`);
+      throw new UnauthenticatedError(`The bearer token is ${refusal(error)}`);
     }
-    const role = payload.role;
-    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
-      throw new UnauthenticatedError('The bearer token has no valid role claim');
-    }
-    return { sub: payload.sub!, role: role as Role };
+    return identityOf(payload, settings.MAX_TOKEN_LIFETIME, 'bearer token');
   };
 }
 
-/** Mints an HS256 token: for `npm run token`, service-to-service calls and tests. */
+/** Mints a user's HS256 token (audience `factory-floor`): for `npm run token`, benchmarks and tests. */
 export async function signToken(
   secret: string,
   identity: Identity,
@@ -58,6 +86,7 @@ export async function signToken(
   return new SignJWT({ role: identity.role })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(identity.sub)
+    .setAudience(DEFAULT_USER_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(expiresIn)
     .sign(new TextEncoder().encode(secret));
@@ -71,3 +100,5 @@ export function requireRole(identity: Identity | undefined, role: Role): Identit
   }
   return identity;
 }
+
+export { refusal as tokenRefusal };

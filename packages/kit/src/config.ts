@@ -53,16 +53,43 @@ function productionDefaults(config: unknown): string[] {
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
+const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
 /** Variables every service reads, with defaults that work on a developer machine. */
 export const commonEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** The address to bind: loopback on a developer machine, 0.0.0.0 in a container. */
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JWT_SECRET: secret('factory-floor-local-development-secret'),
-  JWKS_URL: z.url().optional(),
+  /** HS256 key of the identities the gateway signs for subgraphs and of service tokens (orders -> customers). */
+  SERVICE_TOKEN_SECRET: secret('factory-floor-local-service-token-secret', 32),
+  /** During a rotation: the key being retired, still accepted (never used to sign). */
+  SERVICE_TOKEN_SECRET_PREVIOUS: z.string().min(32).optional(),
   SIM_TIME_SCALE: z.coerce.number().min(0).default(1),
 };
+
+/** Users' tokens: only the gateway verifies them. */
+export const userTokenEnv = {
+  JWT_SECRET: secret('factory-floor-local-development-secret'),
+  JWKS_URL: z.url().optional(),
+  /** The `aud` a user's token must carry. */
+  JWT_AUDIENCE: z.string().min(1).default('factory-floor'),
+  /** Seconds: a token whose `exp - iat` is longer is refused (default 24 h). */
+  MAX_TOKEN_LIFETIME: count(24 * 3600),
+};
+
+/**
+ * Operation limits (the gateway's, and each subgraph's second line, which
+ * defaults looser because the gateway's fetches add a level or two).
+ */
+export const limitEnv = (defaults: { depth: number; cost: number } = { depth: 12, cost: 1000 }) => ({
+  MAX_DEPTH: count(defaults.depth),
+  MAX_ALIASES: count(15),
+  MAX_DIRECTIVES: count(20),
+  MAX_TOKENS: count(2000),
+  MAX_COST: count(defaults.cost),
+  MAX_ROOT_FIELDS: count(10),
+});
 
 export const env = {
   port,
@@ -82,3 +109,13 @@ export const env = {
       )
       .pipe(z.array(z.enum(values)).min(1)),
 };
+
+/** A subgraph's own limits: looser than the gateway's, whose fetches add a level or two. */
+export const subgraphLimitEnv = limitEnv({ depth: 14, cost: 5000 });
+
+/** WebSocket limits (gateway and orders); see socket-limits.ts for the codes. */
+export const socketLimitEnv = (defaults: { connectionsPerIdentity: number }) => ({
+  WS_MAX_PAYLOAD: count(100 * 1024),
+  WS_MAX_SUBSCRIPTIONS: count(25),
+  WS_MAX_CONNECTIONS_PER_IDENTITY: count(defaults.connectionsPerIdentity),
+});

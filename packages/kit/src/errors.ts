@@ -62,12 +62,34 @@ function findDomainError(error: unknown): DomainError | undefined {
   return undefined;
 }
 
+/** The extensions of an operation-limit error, innermost (Apollo's wrapper copies them under its own code). */
+function limitExtensions(error: unknown): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    const extensions = (current as { extensions?: Record<string, unknown> }).extensions;
+    if (extensions?.limit) found = extensions;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return found;
+}
+
 /**
  * Apollo Server `formatError`: domain errors keep their code and fields;
- * anything else is masked unless `exposeInternals` (development).
+ * limit errors keep their own code although Apollo files them under
+ * GRAPHQL_VALIDATION_FAILED; anything else is masked unless
+ * `exposeInternals` (development).
  */
 export function formatError(exposeInternals: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const limit = limitExtensions(error);
+    if (limit) {
+      const { http: _http, limit: _limit, ...extensions } = limit;
+      const merged: Record<string, unknown> = { ...formatted.extensions, ...extensions };
+      delete merged.http;
+      delete merged.limit;
+      return { ...formatted, extensions: merged };
+    }
     const domain = findDomainError(error);
     if (domain) {
       return {

@@ -1,10 +1,25 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
+// RFC 3339 date-time with a four-digit year: JavaScript's Date also takes "1" (2001) or year -100000.
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+const invalid = () =>
+  new GraphQLError('DateTime must be an ISO-8601 date and time such as 2026-12-01T09:30:00Z', {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
+
+/** What we send: a Date (or a string the database gave us). */
 const toDate = (value: unknown): Date => {
   const date = value instanceof Date ? value : new Date(value as string);
-  if (typeof value === 'number' || Number.isNaN(date.getTime())) {
-    throw new GraphQLError('DateTime must be an ISO-8601 string', { extensions: { code: 'BAD_USER_INPUT' } });
-  }
+  if (typeof value === 'number' || Number.isNaN(date.getTime())) throw invalid();
+  return date;
+};
+
+/** What a caller sends: only a strict ISO-8601 date-time string. */
+const parseDate = (value: unknown): Date => {
+  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value)) throw invalid();
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw invalid();
   return date;
 };
 
@@ -12,10 +27,10 @@ const toDate = (value: unknown): Date => {
 export const dateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
   serialize: (value) => toDate(value).toISOString(),
-  parseValue: toDate,
+  parseValue: parseDate,
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime must be a string');
-    return toDate(ast.value);
+    if (ast.kind !== Kind.STRING) throw invalid();
+    return parseDate(ast.value);
   },
 });
 

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -9,19 +9,22 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import type { Identity, TokenVerifier } from './auth.ts';
+import type { Identity } from './auth.ts';
 import { DomainError, formatError } from './errors.ts';
+import { variableCostPlugin } from './limits-plugin.ts';
+import { checkTokenLimit, limitRules, type LimitSettings } from './operation-limits.ts';
+import { IDENTITY_HEADER, type SubgraphCaller, type SubgraphVerifier } from './service-token.ts';
 import { variableErrorsPlugin } from './variable-errors-plugin.ts';
 import type { Logger } from './logger.ts';
-
-/** The operation @apollo/gateway sends to check a subgraph; the only one allowed without a token. */
-const HEALTH_CHECK_OPERATION = '__ApolloServiceHealthCheck__';
 
 export interface SubgraphAppOptions<Ctx> {
   name: string;
   schema: GraphQLSchema;
   logger: Logger;
-  verifyToken: TokenVerifier;
+  /** Accepts the gateway's identity for this subgraph, or a named service's token; nothing else. */
+  verifier: SubgraphVerifier;
+  /** A second line behind the gateway's limits, for whoever holds a credential. */
+  limits: LimitSettings;
   /** Builds the resolver context from the verified caller (fork the entity manager here). */
   context: (base: { identity: Identity | undefined; req: Request }) => Ctx | Promise<Ctx>;
   /** Throws when the service cannot serve (database down). */
@@ -29,11 +32,11 @@ export interface SubgraphAppOptions<Ctx> {
   exposeInternals: boolean;
   plugins?: ApolloServerPlugin<Ctx & object>[];
   /**
-   * Who is calling. Default: the verified bearer token. A subgraph that also
-   * accepts its own credentials (factory API clients, HTTP Basic) may return
-   * undefined for those and check them in its resolvers.
+   * Who is calling. Default: the gateway's identity or a service token. A
+   * subgraph that also accepts its own credentials (factory API clients,
+   * HTTP Basic) may return undefined for those and check them in its resolvers.
    */
-  authenticate?: (req: Request, verifyBearer: () => Promise<Identity>) => Promise<Identity | undefined>;
+  authenticate?: (req: Request, verifyCaller: () => Promise<SubgraphCaller>) => Promise<Identity | undefined>;
   /** Extra routes (webhooks) mounted before /graphql. */
   routes?: (app: Express) => void;
 }
@@ -46,7 +49,8 @@ export interface SubgraphApp {
 
 /**
  * A subgraph's HTTP side with no side effects beyond construction: /graphql
- * (only for callers with a verified token), /health and /ready.
+ * (only through the gateway or for a named service, `_service { sdl }`
+ * included), /health and /ready.
  */
 export async function createSubgraphApp<Ctx extends object>(
   options: SubgraphAppOptions<Ctx>,
@@ -57,6 +61,7 @@ export async function createSubgraphApp<Ctx extends object>(
     // Shutdown is ours (closeOnSignals): Apollo's own handler would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
     schema: options.schema,
+    validationRules: limitRules(options.limits),
     formatError: formatError(options.exposeInternals),
     includeStacktraceInErrorResponses: options.exposeInternals,
     plugins: [
@@ -64,6 +69,7 @@ export async function createSubgraphApp<Ctx extends object>(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       variableErrorsPlugin<Ctx>(),
+      variableCostPlugin<Ctx>(options.limits.MAX_COST),
       ...(options.plugins ?? []),
     ],
   });
@@ -86,22 +92,33 @@ export async function createSubgraphApp<Ctx extends object>(
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    (req: Request, res: Response, next: NextFunction) => {
+      const exceeded = checkTokenLimit(
+        (req.body as { query?: unknown } | undefined)?.query,
+        options.limits.MAX_TOKENS,
+      );
+      if (!exceeded) return next();
+      res
+        .status(400)
+        .json({ errors: [{ message: exceeded.message, extensions: { code: exceeded.extensions.code } }] });
+    },
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const operationName = (req.body as { operationName?: string } | undefined)?.operationName;
         let identity: Identity | undefined;
-        if (operationName !== HEALTH_CHECK_OPERATION) {
-          try {
-            const verifyBearer = () => options.verifyToken(req.headers.authorization);
-            identity = options.authenticate
-              ? await options.authenticate(req, verifyBearer)
-              : await verifyBearer();
-          } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
-            throw new GraphQLError(error.message, {
-              extensions: { code: error.code, http: { status: 401 } },
+        try {
+          const verifyCaller = () =>
+            options.verifier.request({
+              identity: req.get(IDENTITY_HEADER),
+              authorization: req.headers.authorization,
             });
-          }
+          identity = options.authenticate
+            ? await options.authenticate(req, verifyCaller)
+            : await verifyCaller();
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          throw new GraphQLError(error.message, {
+            extensions: { code: error.code, http: { status: 401 } },
+          });
         }
         return options.context({ identity, req });
       },

@@ -12,7 +12,7 @@ describe('secrets in production', () => {
 
   it('refuses to start in production when a secret is unset, naming the variable', () => {
     expect(() => loadConfig(schema, { NODE_ENV: 'production', API_SECRET: 'x'.repeat(32) })).toThrow(
-      /JWT_SECRET: must be set in production/,
+      /SERVICE_TOKEN_SECRET: must be set in production/,
     );
   });
 
@@ -21,7 +21,7 @@ describe('secrets in production', () => {
       try {
         loadConfig(schema, {
           NODE_ENV: 'production',
-          JWT_SECRET: 'y'.repeat(32),
+          SERVICE_TOKEN_SECRET: 'y'.repeat(32),
           API_SECRET: 'a-development-default-secret',
         });
       } catch (caught) {
@@ -37,7 +37,7 @@ describe('secrets in production', () => {
   it('starts in production with every secret set', () => {
     const config = loadConfig(schema, {
       NODE_ENV: 'production',
-      JWT_SECRET: 'y'.repeat(32),
+      SERVICE_TOKEN_SECRET: 'y'.repeat(32),
       API_SECRET: 'z'.repeat(32),
     });
     expect(config.API_SECRET).toBe('z'.repeat(32));

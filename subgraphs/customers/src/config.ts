@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { commonEnv, env, loadConfig } from '#kit/config.ts';
+import { commonEnv, env, loadConfig, subgraphLimitEnv } from '#kit/config.ts';
 
 export const customersConfigSchema = z.object({
   ...commonEnv,
+  ...subgraphLimitEnv,
   PORT: env.port(4001),
   DATABASE_URL: env.postgresUrl,
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createTokenVerifier } from '#kit/auth.ts';
+import { createSubgraphVerifier } from '#kit/service-token.ts';
 import type { Logger } from '#kit/logger.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
 import type { CustomersConfig } from './config.ts';
@@ -30,7 +30,14 @@ export function createServer({ config, orm, logger }: CustomersDeps) {
     name: 'customers',
     schema,
     logger,
-    verifyToken: createTokenVerifier(config),
+    // The order service reads customers with its own service token.
+    verifier: createSubgraphVerifier({
+      secret: config.SERVICE_TOKEN_SECRET,
+      previousSecret: config.SERVICE_TOKEN_SECRET_PREVIOUS,
+      audience: 'customers',
+      services: ['orders'],
+    }),
+    limits: config,
     context: ({ identity }) => {
       const em = orm.em.fork();
       return { identity, em, customers: new CustomerService(new CustomerRepository(em)) };

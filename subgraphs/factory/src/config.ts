@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, env, loadConfig } from '#kit/config.ts';
+import { commonEnv, env, loadConfig, subgraphLimitEnv } from '#kit/config.ts';
 import { FACTORY_IDS, type FactoryId } from './factory/factories.ts';
 
 const lines = z.coerce.number().int().min(1).max(100);
@@ -7,6 +7,7 @@ const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback
 
 export const factoryConfigSchema = z.object({
   ...commonEnv,
+  ...subgraphLimitEnv,
   PORT: env.port(4003),
   MONGODB_URL: env.mongoUrl,
   /** Which factories this process runs, e.g. `widgets` or `widgets,gadgets,gizmos`. */

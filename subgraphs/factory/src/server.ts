@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { createTokenVerifier } from '#kit/auth.ts';
+import { createSubgraphVerifier } from '#kit/service-token.ts';
 import type { Logger } from '#kit/logger.ts';
 import { dateTimeScalar, jsonScalar } from '#kit/scalars.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
@@ -48,10 +48,15 @@ export function createServer({ config, factories, logger }: FactoryDeps) {
     name: 'factory',
     schema,
     logger,
-    verifyToken: createTokenVerifier(config),
+    verifier: createSubgraphVerifier({
+      secret: config.SERVICE_TOKEN_SECRET,
+      previousSecret: config.SERVICE_TOKEN_SECRET_PREVIOUS,
+      audience: 'factory',
+    }),
+    limits: config,
     // API clients (the order service) call straight in with HTTP Basic, verified by the middleware below;
     // they have no user identity, and only submitProductionRequest accepts them.
-    authenticate: async (req, verifyBearer) => (verifiedClientOf(req) ? undefined : verifyBearer()),
+    authenticate: async (req, verifyCaller) => (verifiedClientOf(req) ? undefined : verifyCaller()),
     routes: (app) => {
       app.use('/graphql', basicAuthMiddleware({ factories: () => factories.values(), limiter, logger }));
     },

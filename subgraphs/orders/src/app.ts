@@ -56,7 +56,8 @@ export async function startOrdersService(
   const mongo = await new MongoClient(config.MONGODB_URL).connect();
 
   const customers =
-    options.customers ?? createCustomersClient({ url: config.CUSTOMERS_URL, jwtSecret: config.JWT_SECRET });
+    options.customers ??
+    createCustomersClient({ url: config.CUSTOMERS_URL, serviceTokenSecret: config.SERVICE_TOKEN_SECRET });
   const factories = createFactoryClient({
     url: config.FACTORY_URL,
     clientName: config.FACTORY_CLIENT_NAME,

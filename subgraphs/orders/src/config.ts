@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import type { FactoryId } from '#catalogue/products.ts';
-import { commonEnv, env, loadConfig } from '#kit/config.ts';
+import { commonEnv, env, loadConfig, socketLimitEnv, subgraphLimitEnv } from '#kit/config.ts';
 import { loadSheetsConfig, type SheetsSettings } from './sheets/sheets-config.ts';
 
 const previousSecret = z.string().min(16).optional();
 
 export const ordersConfigSchema = z.object({
   ...commonEnv,
+  ...subgraphLimitEnv,
+  // The gateway opens up to one socket per distinct subscription: 10 connections x 25 subscriptions per user.
+  ...socketLimitEnv({ connectionsPerIdentity: 250 }),
   PORT: env.port(4002),
   DATABASE_URL: env.postgresUrl,
   /** Agenda's store for the recurring random-order job (and its settings). */

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createTokenVerifier, type Identity } from '#kit/auth.ts';
+import type { Identity } from '#kit/auth.ts';
+import { createSubgraphVerifier } from '#kit/service-token.ts';
 import type { Logger } from '#kit/logger.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
 import type { OutboxSink } from './outbox/outbox-message.ts';
@@ -64,7 +65,11 @@ export async function createServer({
     typeDefs,
     resolvers: { DateTime: dateTimeScalar, JSON: jsonScalar, ...resolvers } as never,
   });
-  const verifyToken = createTokenVerifier(config);
+  const verifier = createSubgraphVerifier({
+    secret: config.SERVICE_TOKEN_SECRET,
+    previousSecret: config.SERVICE_TOKEN_SECRET_PREVIOUS,
+    audience: 'orders',
+  });
   const contextFor = (identity: Identity | undefined, idempotencyKey?: string): Context => {
     const em = orm.em.fork();
     return { identity, em, loaders: createOrderLoaders(em), services, idempotencyKey };
@@ -73,7 +78,8 @@ export async function createServer({
     name: 'orders',
     schema,
     logger,
-    verifyToken,
+    verifier,
+    limits: config,
     context: ({ identity, req }) => contextFor(identity, req.get('idempotency-key') ?? undefined),
     ready: async () => {
       if (!(await orm.isConnected())) throw new Error('PostgreSQL is not connected');
@@ -86,13 +92,15 @@ export async function createServer({
         secretsOf: (factory) => webhookSecretsOf(config, factory),
         afterRecord: afterWebhookRecord,
       });
-      mountOutboxStatus(express, orm, sinks, verifyToken);
+      mountOutboxStatus(express, orm, sinks, verifier);
     },
   });
   const subscriptions = serveSubscriptions({
     httpServer: app.httpServer,
     schema,
-    verifyToken,
+    verifier,
+    limits: config,
+    socketLimits: config,
     logger,
     // A subscription lives long: each event gets a fresh entity manager and fresh loaders, not cached ones.
     context: (identity) => ({

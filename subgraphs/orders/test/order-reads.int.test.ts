@@ -68,7 +68,7 @@ describe('reading orders', () => {
   it('refuses a bad cursor, page size or customer id naming the argument', async () => {
     for (const [variables, field] of [
       [{ after: 'nonsense' }, 'after'],
-      [{ first: 1000 }, 'first'],
+      [{ first: 101 }, 'first'],
       [{ customerId: 'x' }, 'customerId'],
     ] as const) {
       const result = await graphql(stack.ordersUrl, ORDERS, variables, 'viewer');

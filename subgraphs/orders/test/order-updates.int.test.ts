@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { bearer } from '#kit/testing/tokens.ts';
 import { createClient } from 'graphql-ws';
 import type { OrdersService } from '../src/app.ts';
 import {
@@ -62,18 +63,23 @@ describe('orderUpdated across two order-service processes', () => {
     await Promise.all([onFirst.dispose(), onSecond.dispose()]);
   });
 
-  it('refuses a subscriber without a valid token', async () => {
+  it.each([
+    ['a bad token', async () => ({ authorization: 'Bearer nonsense' })],
+    // A user's own valid token stops at the gateway: only the identity it signs opens this socket.
+    ['a valid user token', async () => ({ authorization: await bearer('admin') })],
+    ['an identity signed with the wrong key', async () => ({ identity: await bearer('admin') })],
+  ])('closes a subscriber with %s with 4401', async (_name, params) => {
     const client = createClient({
       url: stack.ordersUrl.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
-      connectionParams: { authorization: 'Bearer nonsense' },
+      connectionParams: await params(),
       retryAttempts: 0,
     });
     const closed = await new Promise<number>((resolve) => {
       client.on('closed', (event) => resolve((event as { code: number }).code));
       client.subscribe({ query: ALL }, { next: () => {}, error: () => {}, complete: () => {} });
     });
-    expect(closed).toBe(4403);
+    expect(closed).toBe(4401);
     await client.dispose();
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer } from '#kit/testing/tokens.ts';
+import { IDENTITY_HEADER } from '#kit/service-token.ts';
+import { bearer, gatewayIdentity } from '#kit/testing/tokens.ts';
 import type { OutboxSink } from '../src/outbox/outbox-message.ts';
 import { createCustomer, eventually, placeOrder } from './support/orders-fixtures.ts';
 import { startOrdersProcess, startOrdersWithCustomers } from './support/orders-stack.ts';
@@ -38,7 +39,7 @@ describe('GET /outbox', () => {
 
     const sinks = await eventually(async () => {
       const response = await fetch(`${orders.http.url}/outbox`, {
-        headers: { authorization: await bearer('operator') },
+        headers: { [IDENTITY_HEADER]: await gatewayIdentity('operator') },
       });
       const body = (await response.json()) as { sinks: SinkStatus[] };
       const log = body.sinks.find((sink) => sink.sink === 'log');
@@ -51,14 +52,22 @@ describe('GET /outbox', () => {
   });
 
   it('is shown only to an operator or an admin: 401 without a valid token, 403 for a viewer', async () => {
-    const status = async (authorization?: string) =>
-      (await fetch(`${orders.http.url}/outbox`, { headers: authorization ? { authorization } : {} })).status;
+    const status = async (identity?: string) =>
+      (await fetch(`${orders.http.url}/outbox`, { headers: identity ? { [IDENTITY_HEADER]: identity } : {} }))
+        .status;
     const anonymous = await fetch(`${orders.http.url}/outbox`);
     expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+    expect(anonymous.headers.get('www-authenticate')).toBe(
+      'Bearer realm="orders", header="x-gateway-identity"',
+    );
     expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(await status('Bearer not-a-token')).toBe(401);
-    expect(await status(await bearer('viewer'))).toBe(403);
-    expect(await status(await bearer('admin'))).toBe(200);
+    expect(await status(await gatewayIdentity('viewer'))).toBe(403);
+    expect(await status(await gatewayIdentity('admin'))).toBe(200);
+    // A user's own token is for the gateway only.
+    const userToken = await fetch(`${orders.http.url}/outbox`, {
+      headers: { authorization: await bearer('admin') },
+    });
+    expect(userToken.status).toBe(401);
   });
 });

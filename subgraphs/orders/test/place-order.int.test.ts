@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createCustomersClient } from '#clients/customers-client.ts';
-import { TEST_JWT_SECRET } from '#kit/testing/tokens.ts';
+import { TEST_SERVICE_TOKEN_SECRET } from '#kit/testing/tokens.ts';
 import { placeOrder as placeOrderInProcess } from '../src/order/place-order.ts';
 import { archiveCustomer, createCustomer, placeOrder } from './support/orders-fixtures.ts';
 import { startOrdersWithCustomers } from './support/orders-stack.ts';
@@ -171,6 +171,35 @@ describe('placeOrder', () => {
     expect(first.data!.placeOrder.number).not.toBe(byHeader[0]!.data!.placeOrder.number);
   });
 
+  it('refuses a clientRequestId reused with other lines or another customer as CONFLICT, storing nothing', async () => {
+    const lines = [{ product: 'WIDGET', quantity: 2, attributes: { color: 'red' } }];
+    const otherCustomer = await createCustomer(stack.customersUrl, 'Other Person');
+    const first = await placeOrder(stack.ordersUrl, { customerId, lines, clientRequestId: 'retry-3' });
+    expect(first.errors).toBeUndefined();
+    const before = await countRows(stack.databaseUrl);
+    const same = await placeOrder(stack.ordersUrl, { customerId, lines, clientRequestId: 'retry-3' });
+    expect(same.data!.placeOrder.number).toBe(first.data!.placeOrder.number);
+    for (const changed of [
+      { customerId, lines: [{ product: 'WIDGET', quantity: 3, attributes: { color: 'red' } }] },
+      { customerId, lines: [{ product: 'GADGET', quantity: 2 }] },
+      { customerId: otherCustomer, lines },
+    ]) {
+      const refused = await placeOrder(stack.ordersUrl, { ...changed, clientRequestId: 'retry-3' });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({
+        code: 'CONFLICT',
+        field: 'input.clientRequestId',
+        number: first.data!.placeOrder.number,
+      });
+    }
+    const byHeader = await placeOrder(
+      stack.ordersUrl,
+      { customerId, lines: [{ product: 'GIZMO', quantity: 9 }] },
+      { 'idempotency-key': 'retry-3' },
+    );
+    expect(byHeader.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(await countRows(stack.databaseUrl)).toEqual(before);
+  });
+
   it('needs the operator role', async () => {
     const { graphql } = await import('#kit/testing/graphql-client.ts');
     const result = await graphql(
@@ -185,7 +214,10 @@ describe('placeOrder', () => {
   it('keeps an automated order whose customer was archived after it was picked as REJECTED, never scheduled', async () => {
     const picked = await createCustomer(stack.customersUrl, 'Picked Then Archived');
     await archiveCustomer(stack.customersUrl, picked);
-    const customers = createCustomersClient({ url: stack.customersUrl, jwtSecret: TEST_JWT_SECRET });
+    const customers = createCustomersClient({
+      url: stack.customersUrl,
+      serviceTokenSecret: TEST_SERVICE_TOKEN_SECRET,
+    });
     const order = await placeOrderInProcess(stack.orders.orm.em.fork(), customers, {
       customerId: picked,
       lines: [{ product: 'GADGET', quantity: 1 }],

@@ -17,50 +17,18 @@ export type Program = keyof typeof PROGRAMS;
 export const programOf = (command: readonly string[] | undefined): Program | undefined =>
   (Object.keys(PROGRAMS) as Program[]).find((name) => command?.includes(PROGRAMS[name].entry));
 
-/**
- * Names the security work is adding to (or retiring from) the service configs in branches not yet merged:
- * known here so the deployment files can set them today. Once merged, each is read by its schema and
- * this list only keeps the test from failing on a retired one; prune it then.
- */
-export const IN_FLIGHT: Record<Program, { secrets: string[]; others: string[] }> = {
-  gateway: { secrets: ['SERVICE_TOKEN_SECRET'], others: ['CORS_ORIGINS'] },
-  // JWT_SECRET leaves the subgraphs once only the gateway verifies users' tokens.
-  customers: { secrets: ['SERVICE_TOKEN_SECRET'], others: ['JWT_SECRET'] },
-  orders: {
-    secrets: [
-      'SERVICE_TOKEN_SECRET',
-      'WEBHOOK_SECRET_WIDGETS',
-      'WEBHOOK_SECRET_GADGETS',
-      'WEBHOOK_SECRET_GIZMOS',
-    ],
-    others: ['WEBHOOK_SECRET', 'JWT_SECRET'],
-  },
-  factory: {
-    secrets: [
-      'SERVICE_TOKEN_SECRET',
-      'WEBHOOK_SECRET_WIDGETS',
-      'WEBHOOK_SECRET_GADGETS',
-      'WEBHOOK_SECRET_GIZMOS',
-    ],
-    others: ['WEBHOOK_SECRET', 'JWT_SECRET'],
-  },
-};
-
 const schemaOf = (program: Program): z.ZodObject => PROGRAMS[program].schema as unknown as z.ZodObject;
 export const variablesOf = (program: Program) => Object.keys(schemaOf(program).shape);
 
 /** The secrets a program refuses to start without in production (found by asking its config, not by name). */
 export function secretsOf(program: Program): string[] {
-  const declared = (() => {
-    try {
-      loadConfig(schemaOf(program), { NODE_ENV: 'production' });
-      return [];
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      return error.issues.flatMap((issue) => /^(\w+): must be set in production/.exec(issue)?.[1] ?? []);
-    }
-  })();
-  return [...new Set([...declared, ...IN_FLIGHT[program].secrets])];
+  try {
+    loadConfig(schemaOf(program), { NODE_ENV: 'production' });
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.issues.flatMap((issue) => /^(\w+): must be set in production/.exec(issue)?.[1] ?? []);
+  }
 }
 
 /** The configuration the program would run with, from its environment and its schema's defaults. */

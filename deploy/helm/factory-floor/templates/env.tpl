@@ -8,13 +8,14 @@
 - { name: PORT, value: {{ $w.port | quote }} }
 - { name: LOG_LEVEL, value: {{ $v.logLevel | quote }} }
 - { name: SIM_TIME_SCALE, value: {{ $v.simTimeScale | quote }} }
+{{ include "ff.secret" (dict "root" $root "name" "SERVICE_TOKEN_SECRET") }}
+{{- $subgraphs := dict "CUSTOMERS_URL" (printf "%s/graphql" (include "ff.url" (list $root "customers" $v.customers.port))) "ORDERS_URL" (printf "%s/graphql" (include "ff.url" (list $root "orders" $v.orders.port))) "FACTORY_URL" (printf "%s/graphql" (include "ff.url" (list $root "factory" $v.factories.port))) }}
+{{- if eq $w.name "gateway" }}
+{{- /* Users' tokens stop at the gateway: only it verifies them. */}}
 {{ include "ff.secret" (dict "root" $root "name" "JWT_SECRET") }}
 {{- if $v.auth.jwksUrl }}
 - { name: JWKS_URL, value: {{ $v.auth.jwksUrl | quote }} }
 {{- end }}
-{{ include "ff.secret" (dict "root" $root "name" "SERVICE_TOKEN_SECRET") }}
-{{- $subgraphs := dict "CUSTOMERS_URL" (printf "%s/graphql" (include "ff.url" (list $root "customers" $v.customers.port))) "ORDERS_URL" (printf "%s/graphql" (include "ff.url" (list $root "orders" $v.orders.port))) "FACTORY_URL" (printf "%s/graphql" (include "ff.url" (list $root "factory" $v.factories.port))) }}
-{{- if eq $w.name "gateway" }}
 - { name: CUSTOMERS_URL, value: {{ $subgraphs.CUSTOMERS_URL | quote }} }
 - { name: ORDERS_URL, value: {{ $subgraphs.ORDERS_URL | quote }} }
 - { name: FACTORY_URL, value: {{ $subgraphs.FACTORY_URL | quote }} }
@@ -31,7 +32,6 @@
 - { name: FACTORY_URL, value: {{ $subgraphs.FACTORY_URL | quote }} }
 - { name: FACTORY_CLIENT_NAME, value: {{ $v.orders.factoryClientName | quote }} }
 {{ include "ff.secret" (dict "root" $root "name" "FACTORY_CLIENT_SECRET") }}
-{{ include "ff.secret" (dict "root" $root "name" "WEBHOOK_SECRET") }}
 {{- range $v.factories.ids }}
 {{ include "ff.secret" (dict "root" $root "name" (printf "WEBHOOK_SECRET_%s" (upper .))) }}
 {{- end }}
@@ -45,7 +45,6 @@
 - { name: FACTORY_CLIENT_NAME, value: {{ $v.orders.factoryClientName | quote }} }
 {{ include "ff.secret" (dict "root" $root "name" "FACTORY_CLIENT_SECRET") }}
 - { name: FACTORY_BOOTSTRAP_CLIENT, value: '$(FACTORY_CLIENT_NAME):$(FACTORY_CLIENT_SECRET)' }
-{{ include "ff.secret" (dict "root" $root "name" "WEBHOOK_SECRET") }}
 {{- range $w.factories }}
 {{ include "ff.secret" (dict "root" $root "name" (printf "WEBHOOK_SECRET_%s" (upper .))) }}
 {{- end }}

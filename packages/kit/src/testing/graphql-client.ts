@@ -1,12 +1,12 @@
 import type { Role } from '../auth.ts';
-import { bearer } from './tokens.ts';
+import { callerHeaders } from './tokens.ts';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
-/** POSTs one operation over real HTTP, as `role` (or with no token when role is null). */
+/** POSTs one operation over real HTTP, as `role` (or with no credentials when role is null). */
 export async function graphql<T = Record<string, unknown>>(
   url: string,
   query: string,
@@ -18,7 +18,7 @@ export async function graphql<T = Record<string, unknown>>(
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      ...(role ? { authorization: await bearer(role) } : {}),
+      ...(role ? await callerHeaders(role) : {}),
       ...headers,
     },
     body: JSON.stringify({ query, variables }),

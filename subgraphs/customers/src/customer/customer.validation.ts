@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { COUNTRY_CODES } from '../validation/country-codes.ts';
 
+// Control characters (NUL above all: PostgreSQL refuses it in text) never belong in a name or address.
+const CONTROL = /\p{Cc}/u;
+const printable = (schema: z.ZodString) =>
+  schema.refine((value) => !CONTROL.test(value), 'must not contain control characters');
+
 const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+  printable(z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
 
 export const customerName = text(200);
 
@@ -20,16 +25,12 @@ export const customerPhone = z
 
 export const addressInput = z.strictObject({
   line1: text(200),
-  line2: z
-    .string()
-    .trim()
-    .max(200, 'must be at most 200 characters')
+  line2: printable(z.string().trim().max(200, 'must be at most 200 characters'))
     .nullish()
     .transform((value) => value || null),
   city: text(100),
-  postalCode: text(16).regex(
-    /^[A-Za-z0-9][A-Za-z0-9 -]*$/,
-    'may hold only letters, digits, spaces and hyphens',
+  postalCode: text(16).pipe(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, 'may hold only letters, digits, spaces and hyphens'),
   ),
   country: z
     .string()

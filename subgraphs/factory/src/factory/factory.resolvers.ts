@@ -13,8 +13,11 @@ export const factoryResolvers: Resolvers = {
     },
   },
   Factory: {
-    // Only factories this process runs can answer; others resolve to null.
-    __resolveReference: (reference, { factories }) => factories.get(String(reference.id) as never) ?? null,
+    // Only factories this process runs can answer; others resolve to null. Same role as the root fields.
+    __resolveReference: (reference, { identity, factories }) => {
+      requireRole(identity, 'viewer');
+      return factories.get(String(reference.id) as never) ?? null;
+    },
     product: (unit) => unit.product,
     queued: async (unit, _args, { counts }) => (await counts(unit)).queued,
     inProduction: async (unit, _args, { counts }) => (await counts(unit)).inProduction,

@@ -72,6 +72,7 @@ export type Mutation = {
   /**
    * For a registered API client of `factory` (HTTP Basic auth, client name and secret).
    * Resubmitting the same (orderNumber, lineId) returns the same receipt and creates nothing.
+   * Not in the public API (@inaccessible): only the order service calls it, straight at the factory.
    */
   submitProductionRequest: ProductionReceipt;
 };

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TEST_JWT_SECRET } from '#kit/testing/tokens.ts';
+import { TEST_JWT_SECRET, TEST_SERVICE_TOKEN_SECRET } from '#kit/testing/tokens.ts';
 import { waitFor } from './wait.ts';
 
 const entry = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
@@ -16,6 +16,7 @@ export async function startFactoryProcess(env: Record<string, string>, port: num
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       JWT_SECRET: TEST_JWT_SECRET,
+      SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
       PORT: String(port),
       ...env,
     },

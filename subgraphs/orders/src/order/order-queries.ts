@@ -14,9 +14,12 @@ export const MAX_PAGE_SIZE = 100;
 const encodeCursor = (id: number) => Buffer.from(`order:${id}`).toString('base64url');
 
 function decodeCursor(cursor: string): number {
-  const match = /^order:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new ValidationError('after', 'is not a cursor from this connection');
-  return Number(match[1]);
+  const match = /^order:(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const id = Number(match?.[1]);
+  // Only ids this connection could have handed out: a huge one would overflow PostgreSQL's bigint.
+  if (!match || !Number.isSafeInteger(id))
+    throw new ValidationError('after', 'is not a cursor from this connection');
+  return id;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -5,6 +5,7 @@ import type { CustomerLookup } from '#clients/customers-client.ts';
 import { draftLines, type OrderLineInput } from './order-draft.ts';
 import { OrderLineSchema } from './order-line.entity.ts';
 import { recordStatusChange } from './order-transitions.ts';
+import { firstOrderFor } from './repeated-placement.ts';
 import { OrderSchema, type Order, type OrderSource } from './order.entity.ts';
 
 export interface PlaceOrderCommand {
@@ -24,7 +25,8 @@ const formatNumber = (value: number | string) => `ORD-${String(value).padStart(6
  * message in one transaction, due for scheduling at once. Invalid input
  * throws before anything is written, except an AUTOMATED order whose
  * customer was archived after it was picked: that one is stored as REJECTED.
- * A repeated clientRequestId returns the first order.
+ * A repeated clientRequestId returns the first order if it asks for the same
+ * thing, else CONFLICT.
  */
 export async function placeOrder(
   em: EntityManager,
@@ -34,11 +36,11 @@ export async function placeOrder(
   const requestId = command.clientRequestId?.trim() || null;
   if (requestId && requestId.length > 200)
     throw new ValidationError('input.clientRequestId', 'must be at most 200 characters');
+  const lines = draftLines(command.lines);
   if (requestId) {
     const existing = await em.fork().findOne(OrderSchema, { clientRequestId: requestId });
-    if (existing) return existing;
+    if (existing) return firstOrderFor(em.fork(), existing, command.customerId, lines);
   }
-  const lines = draftLines(command.lines);
   // Fresh, not from the lookup cache: a customer archived a moment ago may not be ordered for.
   const customer = UUID.test(command.customerId)
     ? await customers.getCustomer(command.customerId, { fresh: true })
@@ -75,7 +77,7 @@ export async function placeOrder(
     // Two placements with the same key raced: the loser answers with the winner's order.
     if (requestId && error instanceof UniqueConstraintViolationException) {
       const existing = await em.fork().findOne(OrderSchema, { clientRequestId: requestId });
-      if (existing) return existing;
+      if (existing) return firstOrderFor(em.fork(), existing, command.customerId, lines);
     }
     throw error;
   }

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
-import { requireRole, type TokenVerifier } from '#kit/auth.ts';
+import { requireRole } from '#kit/auth.ts';
+import { IDENTITY_HEADER, type SubgraphVerifier } from '#kit/service-token.ts';
 import { DomainError } from '#kit/errors.ts';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { OutboxSink } from './outbox-message.ts';
@@ -29,22 +30,24 @@ export async function outboxBacklog(orm: MikroORM, sinks: readonly ReportingSink
 
 /**
  * `GET /outbox`: lets an operator see when a sink (the Google Sheet) falls
- * behind. It shows delivery errors, so it asks for a bearer token with the
- * operator role (or admin): 401 without a valid one, 403 for a viewer.
+ * behind. It shows delivery errors, so it asks for what the orders subgraph
+ * trusts (a gateway identity, `npm run token -- --role operator --subgraph
+ * orders`) with the operator role or admin: 401 without one, 403 for a viewer.
  */
 export function mountOutboxStatus(
   app: Express,
   orm: MikroORM,
   sinks: readonly ReportingSink[],
-  verifyToken: TokenVerifier,
+  verifier: SubgraphVerifier,
 ): void {
   app.get('/outbox', async (req, res) => {
     try {
-      requireRole(await verifyToken(req.headers.authorization), 'operator');
+      const caller = await verifier.identity(req.get(IDENTITY_HEADER));
+      requireRole(caller, 'operator');
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const status = error.code === 'FORBIDDEN' ? 403 : 401;
-      if (status === 401) res.set('www-authenticate', 'Bearer');
+      if (status === 401) res.set('www-authenticate', `Bearer realm="orders", header="${IDENTITY_HEADER}"`);
       res.status(status).json({ error: error.message, code: error.code });
       return;
     }

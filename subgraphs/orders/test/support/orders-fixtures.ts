@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { graphql } from '#kit/testing/graphql-client.ts';
-import { bearer } from '#kit/testing/tokens.ts';
+import { bearer, gatewayIdentity } from '#kit/testing/tokens.ts';
 
 /** Fixture builders for the orders tests: customers, placements, subscriptions. */
 export async function createCustomer(customersUrl: string, name = 'Ada Lovelace'): Promise<string> {
@@ -72,12 +72,16 @@ export async function readOrder(url: string, number: string) {
   return result.data!.order;
 }
 
-/** A graphql-ws client on `httpUrl` (http://host/graphql), authenticated as a viewer. */
+/** A graphql-ws client on `httpUrl` (http://host/graphql), as a viewer (gateway or orders). */
 export function subscriptionClient(httpUrl: string): Client {
   return createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
-    connectionParams: async () => ({ authorization: await bearer('viewer') }),
+    // The user's token for the gateway, the identity the gateway would sign for the orders subgraph.
+    connectionParams: async () => ({
+      authorization: await bearer('viewer'),
+      identity: await gatewayIdentity('viewer'),
+    }),
     retryAttempts: 0,
   });
 }

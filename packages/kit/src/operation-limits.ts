@@ -2,14 +2,20 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import {
+  getOperationAST,
+  getVariableValues,
   GraphQLError,
   Kind,
+  Lexer,
+  Source,
   specifiedRules,
+  TokenKind,
   validate,
+  visit,
   type DocumentNode,
   type GraphQLSchema,
+  type Token,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
@@ -55,6 +61,17 @@ const maxRootFieldsRule =
     },
   });
 
+/** Where introspection is off, `__schema` and `__type` are refused with their own code (HTTP and WebSocket). */
+export const noIntrospectionRule: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === '__schema' || node.name.value === '__type') {
+      context.reportError(
+        limitError('INTROSPECTION_DISABLED', `GraphQL introspection is disabled here: ${node.name.value}`),
+      );
+    }
+  },
+});
+
 /** Validation rules for depth, aliases, directives, cost and root fields. */
 export function limitRules(settings: LimitSettings): ValidationRule[] {
   return [
@@ -66,25 +83,67 @@ export function limitRules(settings: LimitSettings): ValidationRule[] {
   ] as ValidationRule[];
 }
 
-/** Counts tokens before anything is parsed; null when within the limit (or not GraphQL at all). */
+/**
+ * Counts every token before anything is parsed, comments included (graphql's
+ * own lexer skips them, so padding with comments would escape the limit);
+ * null when within the limit, or when the text is not GraphQL at all.
+ */
 export function checkTokenLimit(source: unknown, maxTokens: number): GraphQLError | null {
   if (typeof source !== 'string') return null;
-  let exceeded: GraphQLError | null = null;
+  const lexer = new Lexer(new Source(source));
+  let last: Token = lexer.token;
+  let count = 0;
   try {
-    new MaxTokensParserWLexer(source, {
-      n: maxTokens,
-      exposeLimits: true,
-      propagateOnRejection: true,
-      onReject: [
-        (_context, error) => {
-          exceeded = limitError('TOKEN_LIMIT_EXCEEDED', error.message.replace(/^Syntax Error: /, ''));
-        },
-      ],
-    }).parseDocument();
+    while (lexer.advance().kind !== TokenKind.EOF) {
+      // advance() links skipped comments into the chain before the token it returns.
+      while (last.next) {
+        last = last.next;
+        count += 1;
+      }
+      if (count > maxTokens) break;
+    }
+    while (last.next && last.next.kind !== TokenKind.EOF) {
+      last = last.next;
+      count += 1;
+    }
   } catch {
     // Syntax errors are the parser's business, reported later with their own code.
   }
-  return exceeded;
+  return count > maxTokens
+    ? limitError('TOKEN_LIMIT_EXCEEDED', `Token limit of ${maxTokens} exceeded, found more.`)
+    : null;
+}
+
+/**
+ * The cost limit again, with `first`/`last` variables replaced by their
+ * coerced values: validation sees only literals, and `first: $n` must cost
+ * what `first: 100` costs. Null when within the limit (or the variables do
+ * not coerce: execution reports that with its own error).
+ */
+export function checkCostWithVariables(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  maxCost: number,
+): GraphQLError | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation?.variableDefinitions?.length) return null;
+  const { coerced } = getVariableValues(schema, operation.variableDefinitions, variables ?? {});
+  if (!coerced) return null;
+  const inlined = visit(document, {
+    Argument(node) {
+      if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.VARIABLE)
+        return undefined;
+      const value = coerced[node.value.name.value];
+      if (typeof value !== 'number') return undefined;
+      return { ...node, value: { kind: Kind.INT, value: String(value) } };
+    },
+  });
+  const errors = validate(schema, inlined, [
+    costLimitRule({ maxCost, ...coded('COST_LIMIT_EXCEEDED') }) as ValidationRule,
+  ]);
+  return (errors[0] as GraphQLError | undefined) ?? null;
 }
 
 /** Validates a document against the schema plus the limits (for WebSocket operations). */
