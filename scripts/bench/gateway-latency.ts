@@ -23,6 +23,7 @@ import { loadOrdersConfig } from '../../subgraphs/orders/src/config.ts';
 import { startGateway } from '../../gateway/src/app.ts';
 import { loadGatewayConfig } from '../../gateway/src/config.ts';
 import { benchSecrets } from './secrets.ts';
+import { IDENTITY_HEADER, signGatewayIdentity } from '#kit/service-token.ts';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -43,10 +44,18 @@ const summary = (values: number[]) => ({
   'p99 ms': +pct(values, 99).toFixed(2),
 });
 
+/** What the gateway would send the orders subgraph for the bench's admin (so direct calls are let in too). */
+const ordersIdentity = () =>
+  signGatewayIdentity(secrets.SERVICE_TOKEN_SECRET, { sub: 'bench', role: 'admin' }, 'orders');
+
 async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+      [IDENTITY_HEADER]: await ordersIdentity(),
+    },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
@@ -177,7 +186,7 @@ try {
   const direct = createClient({
     url: env.ORDERS_URL.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${token}` },
+    connectionParams: async () => ({ identity: await ordersIdentity() }),
   });
   const stopDirect = direct.subscribe<Event>(
     { query: 'subscription { orderUpdated { number status history { status at } } }' },

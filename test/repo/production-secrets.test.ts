@@ -26,13 +26,17 @@ const refusedSecrets = (output: string) =>
 
 describe('a service started with NODE_ENV=production', () => {
   it.each([
-    ['customers', 'subgraphs/customers/src/index.ts', ['JWT_SECRET']],
-    ['gateway', 'gateway/src/index.ts', ['JWT_SECRET']],
-    ['orders', 'subgraphs/orders/src/index.ts', ['JWT_SECRET', 'FACTORY_CLIENT_SECRET', ...WEBHOOK_SECRETS]],
+    ['customers', 'subgraphs/customers/src/index.ts', ['SERVICE_TOKEN_SECRET']],
+    ['gateway', 'gateway/src/index.ts', ['JWT_SECRET', 'SERVICE_TOKEN_SECRET']],
+    [
+      'orders',
+      'subgraphs/orders/src/index.ts',
+      ['SERVICE_TOKEN_SECRET', 'FACTORY_CLIENT_SECRET', ...WEBHOOK_SECRETS],
+    ],
     [
       'factory',
       'subgraphs/factory/src/index.ts',
-      ['JWT_SECRET', 'FACTORY_BOOTSTRAP_CLIENT', ...WEBHOOK_SECRETS],
+      ['SERVICE_TOKEN_SECRET', 'FACTORY_BOOTSTRAP_CLIENT', ...WEBHOOK_SECRETS],
     ],
   ])('%s exits non-zero naming every unset secret', async (_name, entry, secrets) => {
     const { code, output } = await start(entry, {});
@@ -42,7 +46,7 @@ describe('a service started with NODE_ENV=production', () => {
 
   it('refuses a development default set explicitly, a previous webhook secret included', async () => {
     const { code, output } = await start('subgraphs/orders/src/index.ts', {
-      JWT_SECRET: 'a-production-jwt-secret-0123456789',
+      SERVICE_TOKEN_SECRET: 'a-production-service-token-secret',
       FACTORY_CLIENT_SECRET: 'factory-floor-local-orders-secret',
       WEBHOOK_SECRET_WIDGETS: 'factory-floor-local-widgets-webhook-secret',
       WEBHOOK_SECRET_GADGETS: 'a-production-gadgets-secret-0123',
