@@ -13,6 +13,7 @@ import { httpContext } from './auth/http-context.ts';
 import { introspectionEnabled, subgraphUrls, suggestionsEnabled, type GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { formatGatewayError } from './errors.ts';
+import { serveConsole } from './console/route.ts';
 import { serveGraphiql } from './graphiql/route.ts';
 import { bodyErrors, healthRoutes, tokenLimit } from './http-routes.ts';
 import { limitRules } from './limits/operation-limits.ts';
@@ -110,6 +111,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     tokenLimit(config.MAX_TOKENS),
     expressMiddleware(apollo, { context: httpContext(verifyToken) }),
   );
+  serveConsole(app, config);
   logger.debug({ subgraphs: urls }, 'gateway built');
   return {
     app,

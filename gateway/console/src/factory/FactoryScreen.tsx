@@ -1,0 +1,3 @@
+export default function FactoryScreen() {
+  return <p>Factory floor</p>;
+}

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { graphql } from '#kit/testing/graphql-client.ts';
+import { startSupergraph, type Supergraph } from '../support/stack.ts';
+import {
+  buildConsoleIfMissing,
+  checkScreen,
+  chromiumPresent,
+  CHROMIUM,
+  launchChromium,
+  navLink,
+  outsideLocalhost,
+  recordingContext,
+  signInAs,
+} from './console-support.ts';
+
+if (!chromiumPresent) console.warn(`Skipping the console browser test: ${CHROMIUM} is absent.`);
+
+describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', () => {
+  let stack: Supergraph;
+  let browser: Browser;
+  let context: BrowserContext;
+  let requested: string[];
+  let page: Page;
+  let orderNumber: string;
+
+  beforeAll(async () => {
+    await buildConsoleIfMissing();
+    stack = await startSupergraph({ all: { SIM_TIME_SCALE: '0.01' }, orders: { JOB_POLL_MS: '50' } });
+    browser = await launchChromium();
+    ({ context, requested } = await recordingContext(browser));
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('signs in with one click in development, by keyboard alone', async () => {
+    page = await context.newPage();
+    await page.goto(`${stack.gateway.http.url}/`);
+    const operator = page.getByRole('button', { name: 'Sign in as operator' });
+    await operator.waitFor();
+    await checkScreen(page, '01-sign-in');
+    // Tab from the top of the page until the operator button has focus, then press Enter.
+    for (
+      let presses = 0;
+      presses < 10 && !(await operator.evaluate((el) => el === document.activeElement));
+      presses++
+    ) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('role').textContent()).toBe('operator');
+    await page.getByRole('heading', { name: 'Live board' }).waitFor();
+  }, 60_000);
+
+  it('creates a customer, showing the server’s error next to the field first', async () => {
+    await navLink(page, 'Customers').click();
+    await page.getByRole('button', { name: 'New customer' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('Grace Hopper');
+    await dialog.getByLabel('Email').fill('not-an-email');
+    await dialog.getByRole('button', { name: 'Create customer' }).click();
+    // The gateway's BAD_USER_INPUT names input.email; the form shows it under Email.
+    await expect.poll(() => dialog.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    await checkScreen(page, '02-customer-form-error');
+    await dialog.getByLabel('Email').fill('grace@example.com');
+    await dialog.getByLabel('City').fill('Arlington');
+    await dialog.getByLabel('Address line 1').fill('1 Navy Yard');
+    await dialog.getByLabel('Postal code').fill('22202');
+    await dialog.getByLabel('Country (ISO code)').fill('US');
+    await dialog.getByRole('button', { name: 'Create customer' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'grace@example.com' }).waitFor();
+    await checkScreen(page, '03-customers');
+  }, 60_000);
+
+  it('places an order with custom attributes for that customer, once despite a double click', async () => {
+    await navLink(page, 'New order').click();
+    const customer = page.getByRole('combobox', { name: 'Customer' });
+    await customer.fill('Grace');
+    await page.getByRole('option', { name: /Grace Hopper/ }).click();
+    await page.getByRole('combobox', { name: 'Product' }).click();
+    await page.getByRole('option', { name: /GADGET/ }).click();
+    await page.getByRole('textbox', { name: 'Quantity' }).fill('2');
+    await page.getByRole('combobox', { name: 'voltage' }).click();
+    await page.getByRole('option', { name: '24', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('estimate').innerText())
+      .toMatch(/Estimated production time: \d/);
+    await checkScreen(page, '04-new-order');
+    await page.getByRole('button', { name: 'Place order' }).dblclick();
+    const placed = page.getByRole('status').filter({ hasText: /Order ORD-\d+ placed/ });
+    await placed.waitFor();
+    orderNumber = /ORD-\d+/.exec(await placed.innerText())![0];
+
+    const orders = await graphql<{ orders: { totalCount: number; edges: { node: { lines: unknown[] } }[] } }>(
+      stack.url,
+      '{ orders { totalCount edges { node { number lines { product quantity attributes } } } } }',
+      {},
+      'viewer',
+    );
+    expect(orders.data?.orders.totalCount).toBe(1);
+    expect(orders.data?.orders.edges[0]!.node.lines).toEqual([
+      { product: 'GADGET', quantity: 2, attributes: expect.objectContaining({ voltage: 24 }) },
+    ]);
+  }, 60_000);
+
+  it('shows the order reach COMPLETE on the live board, with its history', async () => {
+    await navLink(page, 'Live board').click();
+    const status = page.getByTestId(`status-${orderNumber}`);
+    await expect.poll(() => status.innerText(), { timeout: 30_000 }).toBe('COMPLETE');
+    await checkScreen(page, '05-board');
+    await page.getByRole('button', { name: orderNumber }).click();
+    const drawer = page.getByRole('dialog', { name: `Order ${orderNumber}` });
+    await expect.poll(() => drawer.innerText()).toMatch(/VERIFIED[\s\S]*SCHEDULED[\s\S]*COMPLETE/);
+    await checkScreen(page, '06-order-detail');
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
+  it('never asks anything of a host other than the gateway', () => {
+    expect(requested.some((url) => url.startsWith('ws://127.0.0.1'))).toBe(true);
+    expect(outsideLocalhost(requested)).toEqual([]);
+  });
+
+  it('shows a viewer no write action', async () => {
+    const viewer = await signInAs(context, stack.gateway.http.url, 'viewer');
+    const nav = viewer.getByRole('navigation', { name: 'Screens' });
+    await nav.getByRole('link', { name: 'Live board' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'New order' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Random orders' }).count()).toBe(0);
+    await nav.getByRole('link', { name: 'Customers' }).click();
+    await viewer.getByRole('cell', { name: 'grace@example.com' }).waitFor();
+    expect(await viewer.getByRole('button', { name: /New customer|Edit|Archive/ }).count()).toBe(0);
+    await viewer.goto(`${stack.gateway.http.url}/#/new-order`);
+    await viewer.getByRole('heading', { name: 'Live board' }).waitFor();
+    await viewer.close();
+  }, 60_000);
+});
