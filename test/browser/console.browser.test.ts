@@ -118,10 +118,68 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
     await page.keyboard.press('Escape');
   }, 60_000);
 
-  it('never asks anything of a host other than the gateway', () => {
-    expect(requested.some((url) => url.startsWith('ws://127.0.0.1'))).toBe(true);
-    expect(outsideLocalhost(requested)).toEqual([]);
-  });
+  it('shows the factory floor with the completed production order', async () => {
+    await navLink(page, 'Factory floor').click();
+    await expect.poll(() => page.getByTestId('completed-gadgets').innerText()).toBe('1 completed');
+    await expect
+      .poll(() => page.getByTestId('factory-widgets').innerText())
+      .toMatch(/0 of \d+ lines busy · 0 queued/);
+    await checkScreen(page, '07-factory-floor');
+  }, 60_000);
+
+  it('counts the order on the dashboard, and the next one live', async () => {
+    await navLink(page, 'Dashboard').click();
+    await expect.poll(() => page.getByTestId('count-COMPLETE').innerText()).toBe('1');
+    expect(await page.getByTestId('completed-GADGET').innerText()).toBe('1');
+    await checkScreen(page, '08-dashboard');
+    // Another order through the API: the open dashboard follows it to COMPLETE without a reload.
+    const customers = await graphql<{ customers: { edges: { node: { id: string } }[] } }>(
+      stack.url,
+      '{ customers(search: "grace") { edges { node { id } } } }',
+      {},
+      'viewer',
+    );
+    const placed = await graphql(
+      stack.url,
+      'mutation ($id: ID!) { placeOrder(input: { customerId: $id, lines: [{ product: WIDGET, quantity: 1 }] }) { number } }',
+      { id: customers.data!.customers.edges[0]!.node.id },
+      'operator',
+    );
+    expect(placed.errors).toBeUndefined();
+    await expect.poll(() => page.getByTestId('count-COMPLETE').innerText(), { timeout: 30_000 }).toBe('2');
+    expect(await page.getByTestId('completed-WIDGET').innerText()).toBe('1');
+  }, 60_000);
+
+  it('explains a stale version and offers the current values', async () => {
+    await navLink(page, 'Customers').click();
+    await page.getByRole('button', { name: 'Edit Grace Hopper' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Phone').fill('+1 703 555 0100');
+    // Someone else renames her meanwhile.
+    const found = await graphql<{ customers: { edges: { node: { id: string; version: number } }[] } }>(
+      stack.url,
+      '{ customers(search: "grace") { edges { node { id version } } } }',
+      {},
+      'viewer',
+    );
+    const { id, version } = found.data!.customers.edges[0]!.node;
+    const renamed = await graphql(
+      stack.url,
+      'mutation ($id: ID!, $version: Int!) { updateCustomer(id: $id, input: { version: $version, name: "Grace B. Hopper" }) { version } }',
+      { id, version },
+      'operator',
+    );
+    expect(renamed.errors).toBeUndefined();
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    const alert = dialog.getByRole('alert').filter({ hasText: 'Someone changed this customer' });
+    await expect.poll(() => alert.innerText()).toContain('Grace B. Hopper');
+    await checkScreen(page, '09-customer-conflict');
+    await alert.getByRole('button', { name: 'Keep my changes' }).click();
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // Mine won: my phone (stored without spaces) over the version the other writer made.
+    await page.getByRole('cell', { name: '+17035550100' }).waitFor();
+  }, 60_000);
 
   it('shows a viewer no write action', async () => {
     const viewer = await signInAs(context, stack.gateway.http.url, 'viewer');
@@ -136,4 +194,29 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
     await viewer.getByRole('heading', { name: 'Live board' }).waitFor();
     await viewer.close();
   }, 60_000);
+
+  it('lets an admin start, retime and stop random orders', async () => {
+    const admin = await signInAs(context, stack.gateway.http.url, 'admin');
+    await navLink(admin, 'Random orders').click();
+    const state = admin.getByTestId('random-state');
+    await expect.poll(() => state.innerText()).toMatch(/stopped/i);
+    await admin.getByLabel('Interval').fill('soon');
+    await admin.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => admin.getByLabel('Interval').getAttribute('aria-invalid')).toBe('true');
+    await admin.getByLabel('Interval').fill('1 second');
+    await admin.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => state.innerText()).toMatch(/running/i);
+    await checkScreen(admin, '10-random-orders');
+    await navLink(admin, 'Live board').click();
+    await admin.getByRole('cell', { name: 'automated' }).first().waitFor({ timeout: 20_000 });
+    await navLink(admin, 'Random orders').click();
+    await admin.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => state.innerText()).toMatch(/stopped/i);
+    await admin.close();
+  }, 60_000);
+
+  it('never asks anything of a host other than the gateway, on any screen', () => {
+    expect(requested.some((url) => url.startsWith('ws://127.0.0.1'))).toBe(true);
+    expect(outsideLocalhost(requested)).toEqual([]);
+  });
 });

@@ -23,12 +23,12 @@ export const cssVariablesResolver: CSSVariablesResolver = (current) => ({
 /** One colour per order status, shared by the board, the badges and the dashboard. */
 export const STATUS_COLOR: Record<string, string> = {
   VERIFIED: 'blue',
-  SCHEDULED: 'orange',
+  SCHEDULED: 'grape',
   COMPLETE: 'teal',
   REJECTED: 'red',
   PENDING: 'gray',
-  REQUESTED: 'orange',
+  REQUESTED: 'grape',
   COMPLETED: 'teal',
   QUEUED: 'gray',
-  IN_PRODUCTION: 'orange',
+  IN_PRODUCTION: 'grape',
 };

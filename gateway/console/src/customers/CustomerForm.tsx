@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useForm } from '@mantine/form';
 import { Alert, Button, Group, Modal, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { AlertTitle } from '../AlertTitle.tsx';
 import { splitFailures } from '../errors.ts';
 import {
   CREATE_CUSTOMER,
@@ -96,7 +97,11 @@ export function CustomerForm({
       <form onSubmit={form.onSubmit((values) => void save(values))} noValidate>
         <Stack>
           {current && (
-            <Alert color="orange" title="Someone changed this customer while you were editing" role="alert">
+            <Alert
+              color="orange"
+              title={<AlertTitle>Someone changed this customer while you were editing</AlertTitle>}
+              role="alert"
+            >
               <Text size="sm">
                 It is now at version {current.version}: {current.name}, {current.email}
                 {current.phone ? `, ${current.phone}` : ''}

@@ -15,6 +15,7 @@ import {
   Title,
 } from '@mantine/core';
 import { productionSeconds } from '#catalogue/production-time.ts';
+import { AlertTitle } from '../AlertTitle.tsx';
 import { splitFailures } from '../errors.ts';
 import { requestId } from '../request-id.ts';
 import { AttributeField } from './AttributeField.tsx';
@@ -95,7 +96,7 @@ export default function NewOrderScreen() {
       {placed && (
         <Alert
           color="teal"
-          title={`Order ${placed.number} placed`}
+          title={<AlertTitle>Order {placed.number} placed</AlertTitle>}
           role="status"
           withCloseButton
           onClose={() => setPlaced(null)}
