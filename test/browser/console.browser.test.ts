@@ -209,6 +209,11 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
     await checkScreen(admin, '10-random-orders');
     await navLink(admin, 'Live board').click();
     await admin.getByRole('cell', { name: 'automated' }).first().waitFor({ timeout: 20_000 });
+    // A busier board for the docs: random orders at several stages.
+    await expect
+      .poll(() => admin.getByRole('cell', { name: 'automated' }).count(), { timeout: 20_000 })
+      .toBeGreaterThan(6);
+    await checkScreen(admin, '11-board-busy');
     await navLink(admin, 'Random orders').click();
     await admin.getByRole('button', { name: 'Stop' }).click();
     await expect.poll(() => state.innerText()).toMatch(/stopped/i);

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from '@apollo/client/react';
-import { Badge, Button, Group, Select, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Select, Stack, Text, Title } from '@mantine/core';
 import { DataTable } from 'mantine-datatable';
+import { useOnOrderChange } from '../live.ts';
 import { CustomerSelect } from '../orders/CustomerSelect.tsx';
 import { StatusBadge } from '../StatusBadge.tsx';
 import {
@@ -21,7 +22,11 @@ const matches = (order: BoardOrder, filter: BoardFilter) =>
   (!filter.status || order.status === filter.status) &&
   (!filter.customerId || order.customer.id === filter.customerId);
 
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : '—');
+/** Newest first by placement, then number: only an order above the top row is new to this page. */
+const isNewer = (order: BoardOrder, top: BoardOrder | undefined) =>
+  !top || order.placedAt > top.placedAt || (order.placedAt === top.placedAt && order.number > top.number);
+
+const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString([], { hour12: false }) : '—');
 
 /** Orders moving VERIFIED → SCHEDULED → COMPLETE as the subscription reports them. */
 export default function BoardScreen() {
@@ -29,13 +34,13 @@ export default function BoardScreen() {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [open, setOpen] = useState<string | null>(null);
   const firstPage = cursors.length === 1;
-  const { data, loading, subscribeToMore } = useQuery(BOARD_ORDERS, {
+  const { data, loading, subscribeToMore, refetch } = useQuery(BOARD_ORDERS, {
     variables: { ...filter, first: PAGE_SIZE, after: cursors.at(-1) ?? null },
     fetchPolicy: 'cache-and-network',
   });
 
   // Changes of orders already shown update through the cache (Order is keyed by number);
-  // a new order that fits the filter joins the top of the first page.
+  // an order newer than the top row that fits the filter joins the top of the first page.
   useEffect(
     () =>
       subscribeToMore({
@@ -44,7 +49,7 @@ export default function BoardScreen() {
           const order = subscriptionData.data.orderUpdated;
           if (!complete || !firstPage || !matches(order, filter)) return undefined;
           const page = previousData.orders;
-          if (page.edges.some((edge) => edge.node.number === order.number)) return undefined;
+          if (!isNewer(order, page.edges[0]?.node)) return undefined;
           return {
             orders: {
               ...page,
@@ -56,6 +61,11 @@ export default function BoardScreen() {
       }),
     [subscribeToMore, filter, firstPage],
   );
+  // Events arrive out of placement order and, filtered by status, orders move in and out of view:
+  // the first page (or a filtered one) is fetched again, at most once a second, to stay exact.
+  useOnOrderChange(() => {
+    if (firstPage || filter.status) void refetch();
+  });
 
   const page = data?.orders;
   const changeFilter = (next: Partial<BoardFilter>) => {
@@ -109,9 +119,10 @@ export default function BoardScreen() {
               </Button>
             ),
           },
-          { accessor: 'customer.name', title: 'Customer' },
+          { accessor: 'customer.name', title: 'Customer', noWrap: true },
           {
             accessor: 'status',
+            width: 130,
             render: (order) => <StatusBadge status={order.status} data-testid={`status-${order.number}`} />,
           },
           {
@@ -120,18 +131,22 @@ export default function BoardScreen() {
             render: (order) => (
               <Group gap={4}>
                 {order.lines.map((line) => (
-                  <Tooltip key={line.id} label={`${line.factory}: ${line.status}`}>
-                    <StatusBadge status={line.status} tt="none">
-                      {line.quantity} × {line.product.toLowerCase()} · {line.status.toLowerCase()}
-                    </StatusBadge>
-                  </Tooltip>
+                  // A title, not a Tooltip: hundreds of rows re-render as events stream in.
+                  <StatusBadge key={line.id} status={line.status} tt="none" title={`made by ${line.factory}`}>
+                    {line.quantity} × {line.product.toLowerCase()} · {line.status.toLowerCase()}
+                  </StatusBadge>
                 ))}
               </Group>
             ),
           },
           { accessor: 'source', render: (order) => order.source.toLowerCase() },
-          { accessor: 'placedAt', title: 'Placed', render: (order) => time(order.placedAt) },
-          { accessor: 'completedAt', title: 'Completed', render: (order) => time(order.completedAt) },
+          { accessor: 'placedAt', title: 'Placed', noWrap: true, render: (order) => time(order.placedAt) },
+          {
+            accessor: 'completedAt',
+            title: 'Completed',
+            noWrap: true,
+            render: (order) => time(order.completedAt),
+          },
         ]}
       />
       <Group justify="space-between">
