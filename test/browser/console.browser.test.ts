@@ -118,6 +118,40 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
     await page.keyboard.press('Escape');
   }, 60_000);
 
+  it('reaches every control of the board by keyboard, and opens an order with Enter', async () => {
+    await page.locator('body').focus();
+    const reached: string[] = [];
+    for (let presses = 0; presses < 30; presses++) {
+      await page.keyboard.press('Tab');
+      reached.push(
+        await page.evaluate(() => {
+          const element = document.activeElement as HTMLElement | null;
+          const label = element?.id
+            ? document.querySelector(`label[for="${element.id}"]`)?.textContent
+            : null;
+          return (element?.getAttribute('aria-label') ?? label ?? element?.textContent ?? '').trim();
+        }),
+      );
+      if (reached.at(-1) === orderNumber) break;
+    }
+    expect(reached).toEqual(
+      expect.arrayContaining([
+        'Sign out',
+        'Live board',
+        'New order',
+        'Customers',
+        'Factory floor',
+        'Dashboard',
+      ]),
+    );
+    expect(reached.some((name) => name.startsWith('Status'))).toBe(true);
+    expect(reached.at(-1)).toBe(orderNumber);
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: `Order ${orderNumber}` }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  }, 60_000);
+
   it('shows the factory floor with the completed production order', async () => {
     await navLink(page, 'Factory floor').click();
     await expect.poll(() => page.getByTestId('completed-gadgets').innerText()).toBe('1 completed');
