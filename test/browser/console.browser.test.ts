@@ -77,6 +77,18 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
 
   it('places an order with custom attributes for that customer, once despite a double click', async () => {
     await navLink(page, 'New order').click();
+    // No customer chosen: the server's error lands on the drop-down, and nothing is stored.
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Customer' }).getAttribute('aria-invalid'))
+      .toBe('true');
+    const none = await graphql<{ orders: { totalCount: number } }>(
+      stack.url,
+      '{ orders { totalCount } }',
+      {},
+      'viewer',
+    );
+    expect(none.data?.orders.totalCount).toBe(0);
     const customer = page.getByRole('combobox', { name: 'Customer' });
     await customer.fill('Grace');
     await page.getByRole('option', { name: /Grace Hopper/ }).click();

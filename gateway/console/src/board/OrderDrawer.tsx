@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { Drawer, Group, Loader, Stack, Table, Text, Timeline, Title } from '@mantine/core';
+import { useOnOrderChange } from '../live.ts';
 import { StatusBadge } from '../StatusBadge.tsx';
 import { ORDER_DETAIL } from './board-queries.ts';
 
@@ -7,11 +8,13 @@ const time = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleSt
 
 /** One order: its lines with their production orders, and its status history. */
 export function OrderDrawer({ number, onClose }: { number: string; onClose: () => void }) {
-  // The board's subscription keeps the cached order current; the history is fetched again on change.
-  const { data, loading } = useQuery(ORDER_DETAIL, {
+  // The board's subscription keeps the order's status and lines current in the cache;
+  // its history and production orders are fetched again when orders change.
+  const { data, loading, refetch } = useQuery(ORDER_DETAIL, {
     variables: { number },
     fetchPolicy: 'cache-and-network',
   });
+  useOnOrderChange(() => void refetch());
   const order = data?.order;
   return (
     <Drawer opened onClose={onClose} position="right" size="xl" title={`Order ${number}`}>

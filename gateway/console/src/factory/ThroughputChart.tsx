@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { Text } from '@mantine/core';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
@@ -46,5 +47,14 @@ export function ThroughputChart({ samples, factories }: { samples: Sample[]; fac
     plot.current?.setData([times, ...rates]);
   }, [samples, factories]);
 
-  return <div ref={box} role="img" aria-label="Throughput of each factory over time, in units per minute" />;
+  return (
+    <>
+      {samples.length < 2 && (
+        <Text size="sm" c="dimmed">
+          Collecting samples: the first point appears within a few seconds.
+        </Text>
+      )}
+      <div ref={box} role="img" aria-label="Throughput of each factory over time, in units per minute" />
+    </>
+  );
 }
