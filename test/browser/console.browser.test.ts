@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { signToken } from '#kit/auth.ts';
 import { graphql } from '#kit/testing/graphql-client.ts';
+import { bearer } from '#kit/testing/tokens.ts';
 import { startSupergraph, type Supergraph } from '../support/stack.ts';
 import {
   buildConsoleIfMissing,
@@ -52,6 +54,21 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('role').textContent()).toBe('operator');
     await page.getByRole('heading', { name: 'Live board' }).waitFor();
+  }, 60_000);
+
+  it('signs in with a pasted token, and back out when the gateway refuses one', async () => {
+    const pasted = await context.newPage();
+    await pasted.goto(`${stack.gateway.http.url}/`);
+    // Well formed, but signed with another key: the page accepts it, the gateway does not.
+    const forged = await signToken('not-the-gateway-secret-0123456789', { sub: 'mallory', role: 'admin' });
+    await pasted.getByLabel('Bearer token').fill(forged);
+    await pasted.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await pasted.getByRole('alert').filter({ hasText: 'The gateway refused your token' }).waitFor();
+    await pasted.getByLabel('Bearer token').fill((await bearer('viewer')).replace('Bearer ', ''));
+    await pasted.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect.poll(() => pasted.getByTestId('role').textContent()).toBe('viewer');
+    await pasted.getByRole('heading', { name: 'Live board' }).waitFor();
+    await pasted.close();
   }, 60_000);
 
   it('creates a customer, showing the server’s error next to the field first', async () => {

@@ -22,15 +22,27 @@ const SCREEN_COMPONENTS: Record<
 
 export function App() {
   const [session, setSession] = useState<Session | null>(storedSession);
-  const client = useMemo(() => (session ? createApolloClient(session.token) : null), [session]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const client = useMemo(
+    () =>
+      session
+        ? createApolloClient(session.token, (message) => {
+            storeSession(null);
+            setNotice(`The gateway refused your token (${message}). Sign in again.`);
+            setSession(null);
+          })
+        : null,
+    [session],
+  );
   const [screen, go] = useScreen();
 
   const signIn = (next: Session | null) => {
     storeSession(next);
     if (!next) void client?.stop();
+    setNotice(null);
     setSession(next);
   };
-  if (!session || !client) return <SignIn onSignIn={signIn} />;
+  if (!session || !client) return <SignIn onSignIn={signIn} notice={notice} />;
 
   const allowed = SCREENS.filter((entry) => entry.allowed(session));
   const shown = allowed.some((entry) => entry.id === screen) ? screen : 'board';

@@ -5,7 +5,13 @@ import { fetchConsoleConfig, fetchDevToken, sessionFromToken, type Role, type Se
 const DEV_ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
 /** Paste a bearer token; outside production the gateway also offers one-click sign-in per role. */
-export function SignIn({ onSignIn }: { onSignIn: (session: Session) => void }) {
+export function SignIn({
+  onSignIn,
+  notice,
+}: {
+  onSignIn: (session: Session) => void;
+  notice: string | null;
+}) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [devSignIn, setDevSignIn] = useState(false);
@@ -36,6 +42,11 @@ export function SignIn({ onSignIn }: { onSignIn: (session: Session) => void }) {
           <Title order={1} size="h2">
             Factory Floor console
           </Title>
+          {notice && (
+            <Alert color="red" role="alert">
+              {notice}
+            </Alert>
+          )}
           <form
             onSubmit={(event) => {
               event.preventDefault();
