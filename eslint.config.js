@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.data', '.tools', '**/generated/**', 'gateway/graphiql-dist'] },
+  {
+    ignores: [
+      'node_modules',
+      '.data',
+      '.tools',
+      '**/generated/**',
+      'gateway/graphiql-dist',
+      'gateway/console-dist',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

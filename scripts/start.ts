@@ -85,10 +85,14 @@ async function waitReady(name: string, port: string, child: ChildProcess) {
 }
 
 try {
-  if (!existsSync(`${root}gateway/graphiql-dist/index.html`)) {
-    console.log('Building GraphiQL (first run only)...');
-    const build = spawnSync('npm', ['run', '--silent', 'build:graphiql'], { cwd: root, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('npm run build:graphiql failed');
+  for (const [what, dist, script] of [
+    ['GraphiQL', 'gateway/graphiql-dist', 'build:graphiql'],
+    ['the web console', 'gateway/console-dist', 'build:console'],
+  ] as const) {
+    if (existsSync(`${root}${dist}/index.html`)) continue;
+    console.log(`Building ${what} (first run only)...`);
+    const build = spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error(`npm run ${script} failed`);
   }
   if (!env.DATABASE_URL) {
     // The system's server when one answers there, else an embedded one (nothing to install but Node).
@@ -146,6 +150,7 @@ try {
   const gateway = portOf('gateway');
   console.log(`
 Factory Floor is running.
+  Web console                 ${url(gateway, '/')}
   GraphQL (HTTP + WebSocket)  ${url(gateway, '/graphql')}
   GraphiQL                    ${url(gateway, '/graphiql')}
   Health / readiness          ${url(gateway, '/health')}  ${url(gateway, '/ready')}

@@ -19,6 +19,7 @@ import {
 } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { formatGatewayError } from './errors.ts';
+import { serveConsole } from './console/route.ts';
 import { serveGraphiql } from './graphiql/route.ts';
 import { bodyErrors, healthRoutes, tokenLimit } from './http-routes.ts';
 import { limitRules, noIntrospectionRule } from '#kit/operation-limits.ts';
@@ -135,6 +136,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     tokenLimit(config.MAX_TOKENS),
     expressMiddleware(apollo, { context: httpContext(verifyToken) }),
   );
+  serveConsole(app, config);
   logger.debug({ subgraphs: urls }, 'gateway built');
   return {
     app,

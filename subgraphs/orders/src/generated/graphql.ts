@@ -36,6 +36,14 @@ export type CustomerOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Orders completed in the window whose lead time is at least fromSeconds and below toSeconds (null: no upper bound). */
+export type LeadTimeBucket = {
+  __typename?: 'LeadTimeBucket';
+  fromSeconds: Scalars['Float']['output'];
+  orders: Scalars['Int']['output'];
+  toSeconds?: Maybe<Scalars['Float']['output']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Answers VERIFIED at once; an invalid order stores nothing. */
@@ -126,7 +134,11 @@ export type OrderStats = {
   __typename?: 'OrderStats';
   /** Orders placed in the window, by current status. */
   byStatus: Array<OrderStatusCount>;
+  /** The distribution of lead times (placement to COMPLETE) of orders completed in the window, every bucket listed. */
+  leadTimeHistogram: Array<LeadTimeBucket>;
   leadTimes: Array<ProductLeadTime>;
+  /** Orders placed in the window per hour and product, oldest hour first; hours without orders are left out. */
+  perHour: Array<ProductHourCount>;
   since: Scalars['DateTime']['output'];
   until: Scalars['DateTime']['output'];
 };
@@ -154,6 +166,14 @@ export type PlaceOrderInput = {
   clientRequestId?: InputMaybe<Scalars['String']['input']>;
   customerId: Scalars['ID']['input'];
   lines: Array<OrderLineInput>;
+};
+
+/** Orders placed in one hour (UTC) that contain the product; an order with two products counts for each. */
+export type ProductHourCount = {
+  __typename?: 'ProductHourCount';
+  hour: Scalars['DateTime']['output'];
+  orders: Scalars['Int']['output'];
+  product: ProductKind;
 };
 
 export type ProductKind =
@@ -330,6 +350,8 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LeadTimeBucket: ResolverTypeWrapper<LeadTimeBucket>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Order: ResolverTypeWrapper<OrderRecord>;
@@ -345,9 +367,9 @@ export type ResolversTypes = ResolversObject<{
   OrderStatusCount: ResolverTypeWrapper<OrderStatusCount>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PlaceOrderInput: PlaceOrderInput;
+  ProductHourCount: ResolverTypeWrapper<ProductHourCount>;
   ProductKind: ProductKind;
   ProductLeadTime: ResolverTypeWrapper<ProductLeadTime>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ProductionOrder: ResolverTypeWrapper<ProductionOrder>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RandomOrderSettings: ResolverTypeWrapper<RandomOrderSettingsRecord>;
@@ -362,6 +384,8 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   JSON: Scalars['JSON']['output'];
+  LeadTimeBucket: LeadTimeBucket;
+  Float: Scalars['Float']['output'];
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   Order: OrderRecord;
@@ -374,8 +398,8 @@ export type ResolversParentTypes = ResolversObject<{
   OrderStatusCount: OrderStatusCount;
   PageInfo: PageInfo;
   PlaceOrderInput: PlaceOrderInput;
+  ProductHourCount: ProductHourCount;
   ProductLeadTime: ProductLeadTime;
-  Float: Scalars['Float']['output'];
   ProductionOrder: ProductionOrder;
   Query: Record<PropertyKey, never>;
   RandomOrderSettings: RandomOrderSettingsRecord;
@@ -395,6 +419,12 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type LeadTimeBucketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LeadTimeBucket'] = ResolversParentTypes['LeadTimeBucket']> = ResolversObject<{
+  fromSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  toSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   placeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
@@ -445,7 +475,9 @@ export type OrderLineResolvers<ContextType = Context, ParentType extends Resolve
 
 export type OrderStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderStats'] = ResolversParentTypes['OrderStats']> = ResolversObject<{
   byStatus?: Resolver<Array<ResolversTypes['OrderStatusCount']>, ParentType, ContextType>;
+  leadTimeHistogram?: Resolver<Array<ResolversTypes['LeadTimeBucket']>, ParentType, ContextType>;
   leadTimes?: Resolver<Array<ResolversTypes['ProductLeadTime']>, ParentType, ContextType>;
+  perHour?: Resolver<Array<ResolversTypes['ProductHourCount']>, ParentType, ContextType>;
   since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   until?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
@@ -458,6 +490,12 @@ export type OrderStatusCountResolvers<ContextType = Context, ParentType extends 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ProductHourCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductHourCount'] = ResolversParentTypes['ProductHourCount']> = ResolversObject<{
+  hour?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['ProductKind'], ParentType, ContextType>;
 }>;
 
 export type ProductLeadTimeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductLeadTime'] = ResolversParentTypes['ProductLeadTime']> = ResolversObject<{
@@ -492,6 +530,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
+  LeadTimeBucket?: LeadTimeBucketResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
@@ -501,6 +540,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderStats?: OrderStatsResolvers<ContextType>;
   OrderStatusCount?: OrderStatusCountResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ProductHourCount?: ProductHourCountResolvers<ContextType>;
   ProductLeadTime?: ProductLeadTimeResolvers<ContextType>;
   ProductionOrder?: ProductionOrderResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

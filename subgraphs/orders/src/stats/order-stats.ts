@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '#kit/errors.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../order/order.entity.ts';
 import { PRODUCT_KINDS, type ProductKind } from '#catalogue/products.ts';
+import { leadTimeHistogram, ordersPerHour, type ProductHourCount } from './order-stats-series.ts';
 
 export interface OrderStats {
   since: Date;
@@ -13,6 +14,8 @@ export interface OrderStats {
     meanSeconds: number | null;
     p95Seconds: number | null;
   }[];
+  perHour: ProductHourCount[];
+  leadTimeHistogram: { fromSeconds: number; toSeconds: number | null; orders: number }[];
 }
 
 const DAY_MS = 24 * 3_600_000;
@@ -58,5 +61,7 @@ export async function orderStats(
         p95Seconds: row?.p95 ?? null,
       };
     }),
+    perHour: await ordersPerHour(em, start, end),
+    leadTimeHistogram: await leadTimeHistogram(em, start, end),
   };
 }

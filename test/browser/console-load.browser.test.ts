@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { graphql } from '#kit/testing/graphql-client.ts';
+import { startSupergraph, type Supergraph } from '../support/stack.ts';
+import {
+  ARTEFACTS,
+  buildConsoleIfMissing,
+  chromiumPresent,
+  launchChromium,
+  recordingContext,
+  signInAs,
+} from './console-support.ts';
+
+const ORDERS = 1_000;
+const CONCURRENCY = 10;
+
+/** Milliseconds from `act` until `done` resolves. */
+const timed = async (act: () => Promise<unknown>, done: () => Promise<unknown>) => {
+  const started = performance.now();
+  await act();
+  await done();
+  return Math.round(performance.now() - started);
+};
+
+/**
+ * The board with 1,000 orders arriving while it is open: ~3,000 subscription
+ * events (VERIFIED, SCHEDULED, COMPLETE). It shows a page at a time, so it
+ * should stay responsive; the figures are printed for the docs.
+ */
+describe.skipIf(!chromiumPresent)('the live board under 1,000 orders', () => {
+  let stack: Supergraph;
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    await buildConsoleIfMissing();
+    stack = await startSupergraph({ all: { SIM_TIME_SCALE: '0.01' }, orders: { JOB_POLL_MS: '50' } });
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  }, 120_000);
+
+  it('keeps up with the stream and answers filters and paging quickly', async () => {
+    const { context } = await recordingContext(browser);
+    page = await signInAs(context, stack.gateway.http.url, 'viewer');
+    await page.getByRole('heading', { name: 'Live board' }).waitFor();
+    await page.evaluate(() => {
+      const long: number[] = ((window as unknown as { longTasks: number[] }).longTasks = []);
+      new PerformanceObserver((list) =>
+        list.getEntries().forEach((entry) => long.push(entry.duration)),
+      ).observe({
+        type: 'longtask',
+        buffered: true,
+      });
+    });
+
+    const customer = await graphql<{ createCustomer: { id: string } }>(
+      stack.url,
+      'mutation { createCustomer(input: { name: "Load Tester", email: "load@example.com" }) { id } }',
+      {},
+      'operator',
+    );
+    const customerId = customer.data!.createCustomer.id;
+    const placeStarted = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < ORDERS) {
+          next++;
+          const placed = await graphql(
+            stack.url,
+            'mutation ($id: ID!) { placeOrder(input: { customerId: $id, lines: [{ product: WIDGET, quantity: 1 }] }) { number } }',
+            { id: customerId },
+            'operator',
+          );
+          expect(placed.errors).toBeUndefined();
+        }
+      }),
+    );
+    const placeMs = Math.round(performance.now() - placeStarted);
+    // Every new order reached the open board by subscription.
+    await page
+      .getByText(`Page 1 · ${ORDERS} orders`)
+      .waitFor({ timeout: 60_000 })
+      .catch(async (error: unknown) => {
+        await page.screenshot({ path: `${ARTEFACTS}board-1000-orders-failed.png` });
+        throw error;
+      });
+    await page.screenshot({ path: `${ARTEFACTS}board-1000-orders.png` });
+
+    const pageMs = await timed(
+      () => page.getByRole('button', { name: 'Older' }).click(),
+      () => page.getByText(`Page 2 · `).waitFor(),
+    );
+    const filterMs = await timed(
+      async () => {
+        await page.getByRole('combobox', { name: 'Status' }).click();
+        await page.getByRole('option', { name: 'COMPLETE' }).click();
+      },
+      // Every row shown is COMPLETE once the filtered page has replaced the unfiltered one.
+      () =>
+        expect
+          .poll(() =>
+            page.evaluate(() => {
+              const badges = Array.from(document.querySelectorAll('[data-testid^="status-"]'));
+              return badges.length > 0 && badges.every((badge) => badge.textContent === 'COMPLETE');
+            }),
+          )
+          .toBe(true),
+    );
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    const rows = await page.getByRole('row').count();
+    const figures = {
+      orders: ORDERS,
+      placeMs,
+      pageMs,
+      filterMs,
+      rowsRendered: rows,
+      longTasks: longTasks.length,
+      longestTaskMs: Math.round(Math.max(0, ...longTasks)),
+      blockingMs: Math.round(longTasks.reduce((sum, duration) => sum + Math.max(0, duration - 50), 0)),
+    };
+    console.info(`board under load: ${JSON.stringify(figures)}`);
+    // A page of rows, never the whole history; generous bounds, as the CPU is shared.
+    expect(rows).toBeLessThanOrEqual(26);
+    expect(pageMs).toBeLessThan(3_000);
+    expect(filterMs).toBeLessThan(3_000);
+    expect(figures.longestTaskMs).toBeLessThan(1_000);
+  }, 300_000);
+});
