@@ -1,10 +1,13 @@
 # One image for every service; docker-compose.yml and the Helm chart pick the entry point.
-FROM node:24-bookworm-slim AS graphiql
+# The browser bundles (GraphiQL, the console) are built with the devDependencies, in a stage of their own.
+FROM node:24-bookworm-slim AS pages
 WORKDIR /app
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json tsconfig.json ./
 RUN npm ci --no-audit --no-fund
 COPY gateway/graphiql ./gateway/graphiql
-RUN npm run build:graphiql
+COPY gateway/console ./gateway/console
+COPY packages/catalogue ./packages/catalogue
+RUN npm run build:graphiql && npm run build:console
 
 FROM node:24-bookworm-slim
 WORKDIR /app
@@ -17,6 +20,7 @@ COPY schema ./schema
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 COPY scripts ./scripts
-COPY --from=graphiql /app/gateway/graphiql-dist ./gateway/graphiql-dist
+COPY --from=pages /app/gateway/graphiql-dist ./gateway/graphiql-dist
+COPY --from=pages /app/gateway/console-dist ./gateway/console-dist
 USER node
 CMD ["node", "gateway/src/index.ts"]
