@@ -29,7 +29,7 @@ describe('limits on what a caller may make the servers parse and hold (issue 11,
   let entries: { name: string; url: string; params: () => Promise<Record<string, unknown>> }[];
   beforeAll(async () => {
     stack = await startSupergraph({
-      gateway: { ...SOCKET_LIMITS, INTROSPECTION: 'false', MAX_TOKENS: '200' },
+      gateway: { ...SOCKET_LIMITS, INTROSPECTION: 'false', MAX_TOKENS: '200', MAX_COST: '1000' },
       // The subgraph's own limits, as tight as the gateway's here so one query shows both.
       orders: { ...SOCKET_LIMITS, MAX_COST: '1000' },
     });

@@ -82,7 +82,7 @@ export const userTokenEnv = {
  * Operation limits (the gateway's, and each subgraph's second line, which
  * defaults looser because the gateway's fetches add a level or two).
  */
-export const limitEnv = (defaults: { depth: number; cost: number } = { depth: 12, cost: 1000 }) => ({
+export const limitEnv = (defaults: { depth: number; cost: number } = { depth: 12, cost: 5000 }) => ({
   MAX_DEPTH: count(defaults.depth),
   MAX_ALIASES: count(15),
   MAX_DIRECTIVES: count(20),
