@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { build } from 'vite';
 import { CONSOLE_DIST } from '../../gateway/src/console/route.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const chromiumPresent = existsSync(CHROMIUM);
+export { CHROMIUM, chromiumPresent, launchChromium, outsideLocalhost } from '../support/browser.ts';
 /** Screenshots of every screen, for anyone to look at (ignored by git). */
 export const ARTEFACTS = fileURLToPath(new URL('../artefacts/console/', import.meta.url));
 
@@ -19,19 +18,6 @@ export async function buildConsoleIfMissing() {
   }
 }
 
-export const launchChromium = () =>
-  chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-
 /** A 1280 × 800 context that records every URL the page asks for (HTTP and WebSocket). */
 export async function recordingContext(browser: Browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -41,14 +27,6 @@ export async function recordingContext(browser: Browser) {
   context.on('page', (page) => page.on('websocket', (socket) => requested.push(socket.url())));
   return { context, requested };
 }
-
-export const outsideLocalhost = (urls: string[]) =>
-  urls.filter(
-    (url) =>
-      !/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)[:/]/.test(url) &&
-      !url.startsWith('blob:') &&
-      !url.startsWith('data:'),
-  );
 
 /** Saves the screen and fails on any serious or critical axe-core violation. */
 export async function checkScreen(page: Page, name: string) {

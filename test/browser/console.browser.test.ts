@@ -28,7 +28,11 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
 
   beforeAll(async () => {
     await buildConsoleIfMissing();
-    stack = await startSupergraph({ all: { SIM_TIME_SCALE: '0.01' }, orders: { JOB_POLL_MS: '50' }, gateway: { LOG_LEVEL: 'warn' } });
+    stack = await startSupergraph({
+      all: { SIM_TIME_SCALE: '0.01' },
+      orders: { JOB_POLL_MS: '50' },
+      gateway: { LOG_LEVEL: 'warn' },
+    });
     browser = await launchChromium();
     ({ context, requested } = await recordingContext(browser));
   }, 120_000);

@@ -1,14 +1,18 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { graphql } from '#kit/testing/graphql-client.ts';
 import { bearer } from '#kit/testing/tokens.ts';
 import { GRAPHIQL_DIST } from '../../gateway/src/graphiql/route.ts';
+import {
+  CHROMIUM,
+  chromiumPresent as present,
+  launchChromium,
+  outsideLocalhost,
+} from '../support/browser.ts';
 import { startSupergraph, type Supergraph } from '../support/stack.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
 if (!present)
   console.warn(`Skipping the GraphiQL browser test: ${CHROMIUM} is absent (apt-get install -y chromium).`);
 
@@ -44,17 +48,7 @@ describe.skipIf(!present)('GraphiQL at /graphiql in headless Chromium', () => {
       orders: { JOB_POLL_MS: '50' },
       gateway: { LOG_LEVEL: 'warn' },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -101,13 +95,7 @@ describe.skipIf(!present)('GraphiQL at /graphiql in headless Chromium', () => {
     expect(await responseText(page)).toContain('Browser Buyer');
 
     expect(requested.length).toBeGreaterThan(3);
-    const outside = requested.filter(
-      (url) =>
-        !/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)[:/]/.test(url) &&
-        !url.startsWith('blob:') &&
-        !url.startsWith('data:'),
-    );
-    expect(outside).toEqual([]);
+    expect(outsideLocalhost(requested)).toEqual([]);
     expect(requested.some((url) => url.startsWith('ws://127.0.0.1'))).toBe(true);
   }, 120_000);
 });
