@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from '@apollo/client/react';
-import { Badge, Button, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Select, Stack, Text, Title } from '@mantine/core';
 import { DataTable } from 'mantine-datatable';
 import { useOnOrderChange } from '../live.ts';
 import { CustomerSelect } from '../orders/CustomerSelect.tsx';
@@ -34,7 +34,7 @@ export default function BoardScreen() {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [open, setOpen] = useState<string | null>(null);
   const firstPage = cursors.length === 1;
-  const { data, loading, subscribeToMore, refetch } = useQuery(BOARD_ORDERS, {
+  const { data, loading, error, subscribeToMore, refetch } = useQuery(BOARD_ORDERS, {
     variables: { ...filter, first: PAGE_SIZE, after: cursors.at(-1) ?? null },
     fetchPolicy: 'cache-and-network',
   });
@@ -100,6 +100,12 @@ export default function BoardScreen() {
           />
         </div>
       </Group>
+      {/* A refused or failed page says so, rather than looking like an empty floor. */}
+      {error && (
+        <Alert color="red" role="alert" title="The orders could not be loaded">
+          {error.message}
+        </Alert>
+      )}
       <DataTable<BoardOrder>
         aria-label="Orders"
         withTableBorder
@@ -108,7 +114,7 @@ export default function BoardScreen() {
         fetching={loading && !page}
         idAccessor="number"
         records={page?.edges.map((edge) => edge.node) ?? []}
-        noRecordsText="No orders yet"
+        noRecordsText={error ? 'No orders to show' : 'No orders yet'}
         onRowClick={({ record }) => setOpen(record.number)}
         columns={[
           {
