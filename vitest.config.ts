@@ -8,6 +8,8 @@ export default defineConfig({
     include: ['{gateway,subgraphs,packages,scripts,test}/**/*.test.ts'],
     globalSetup: ['packages/kit/src/testing/global-setup.ts'],
     testTimeout: 30_000,
+    // What a page or a service shows "soon" can take seconds on a loaded 2-core machine; 1 s (the default) is flaky.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
