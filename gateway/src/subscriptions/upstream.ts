@@ -1,3 +1,4 @@
+import { backoffDelay } from '#kit/backoff.ts';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { Logger } from '#kit/logger.ts';
@@ -40,8 +41,12 @@ export function openUpstream(options: UpstreamOptions): () => void {
     // Any drop is worth retrying except the fatal codes graphql-ws refuses to retry (e.g. 4401).
     shouldRetry: () => true,
     retryWait: async (retries) => {
-      const base = Math.min(options.retryBaseMs * 2 ** retries, options.retryMaxMs);
-      await new Promise((resolve) => setTimeout(resolve, base / 2 + Math.random() * (base / 2)));
+      const delay = backoffDelay(retries, {
+        baseMs: options.retryBaseMs,
+        maxMs: options.retryMaxMs,
+        jitter: 'equal',
+      });
+      await new Promise((resolve) => setTimeout(resolve, delay));
     },
     on: {
       connected: () => {

@@ -2,7 +2,7 @@ import type { Logger } from '#kit/logger.ts';
 import type { ObjectId } from 'mongodb';
 import type { ProductionOrderRepository } from '../production/production-order.repository.ts';
 import type { Mutex } from '../production/mutex.ts';
-import { retryDelayMs } from './backoff.ts';
+import { backoffDelay } from '#kit/backoff.ts';
 import { sendWebhook, type WebhookSettings } from './webhook-sender.ts';
 
 export interface WebhookPolicy extends WebhookSettings {
@@ -78,7 +78,12 @@ export class WebhookService {
       return { outcome: 'failed' };
     }
     const retryAt = new Date(
-      at.getTime() + retryDelayMs(attempts, this.policy.retryBaseMs, this.policy.retryMaxMs),
+      at.getTime() +
+        backoffDelay(attempts - 1, {
+          baseMs: this.policy.retryBaseMs,
+          maxMs: this.policy.retryMaxMs,
+          jitter: 'equal',
+        }),
     );
     this.logger.warn(
       { webhookId, attempts, error: result.error, retryAt },

@@ -57,7 +57,3 @@ export function startJobLoop(
     },
   };
 }
-
-/** `min(base * 2^attempt, max)` with up to 20% jitter, so retries of many orders spread out. */
-export const backoffMs = (attempt: number, baseMs: number, maxMs: number) =>
-  Math.round(Math.min(baseMs * 2 ** attempt, maxMs) * (1 + Math.random() * 0.2));

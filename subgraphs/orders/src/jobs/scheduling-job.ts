@@ -5,7 +5,7 @@ import type { FactoryClient, ProductionRequestLine } from '../factory/factory-cl
 import { OrderLineSchema } from '../order/order-line.entity.ts';
 import { recordStatusChange } from '../order/order-transitions.ts';
 import { OrderSchema } from '../order/order.entity.ts';
-import { backoffMs } from './job-loop.ts';
+import { backoffDelay } from '#kit/backoff.ts';
 
 export interface SchedulingDeps {
   orm: MikroORM;
@@ -63,7 +63,11 @@ async function scheduleOrder(deps: SchedulingDeps, orderId: number): Promise<voi
   const failures = results.filter((result) => result.status === 'rejected');
   if (failures.length > 0) {
     const reason = failures.map((failure) => String((failure.reason as Error).message)).join('; ');
-    const delay = backoffMs(order.scheduleAttempts, deps.retryBaseMs, deps.retryMaxMs);
+    const delay = backoffDelay(order.scheduleAttempts, {
+      baseMs: deps.retryBaseMs,
+      maxMs: deps.retryMaxMs,
+      jitter: 'equal',
+    });
     deps.logger.warn(
       { order: order.number, attempt: order.scheduleAttempts + 1, delay, reason },
       'scheduling retried later',

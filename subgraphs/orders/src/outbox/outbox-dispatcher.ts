@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '#kit/logger.ts';
-import { backoffMs } from '../jobs/job-loop.ts';
+import { backoffDelay } from '#kit/backoff.ts';
 import type { OutboxSink } from './outbox-message.ts';
 import { markDelivered, takeSinkOver, undeliveredMessages } from './outbox.repository.ts';
 import { createSinkLocks, type SinkLocks } from './sink-lock.ts';
@@ -46,7 +46,11 @@ export function outboxPass(deps: OutboxDispatcherDeps) {
         await sink.deliver(messages);
       } catch (error) {
         const attempts = (failure?.attempts ?? 0) + 1;
-        const delay = backoffMs(attempts - 1, deps.retryBaseMs, deps.retryMaxMs);
+        const delay = backoffDelay(attempts - 1, {
+          baseMs: deps.retryBaseMs,
+          maxMs: deps.retryMaxMs,
+          jitter: 'equal',
+        });
         failures.set(sink.name, { attempts, retryAt: Date.now() + delay });
         deps.logger.warn(
           { err: error, sink: sink.name, attempts, delay },

@@ -1,6 +1,7 @@
 import type { Logger } from '#kit/logger.ts';
 import type { OutboxMessage, OutboxSink } from '../outbox/outbox-message.ts';
-import { backoffDelay, classifyFailure } from './backoff.ts';
+import { backoffDelay } from '#kit/backoff.ts';
+import { classifyFailure } from './failure-kind.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { TabWriter } from './tab-writer.ts';
 import type { SheetsApi } from './sheets-client.ts';
@@ -67,7 +68,11 @@ export function createSheetsSink(options: SheetsSinkOptions): SheetsSink {
           );
           throw error;
         }
-        const delay = backoffDelay(attempt, options.backoffBaseMs, options.backoffMaxMs, options.random);
+        const delay = backoffDelay(
+          attempt,
+          { baseMs: options.backoffBaseMs, maxMs: options.backoffMaxMs, jitter: 'equal' },
+          options.random,
+        );
         logger.warn({ status: failure.status, attempt, delay }, 'Google Sheets write failed; backing off');
         await clock.sleep(delay);
       }

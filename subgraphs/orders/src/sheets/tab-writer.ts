@@ -1,5 +1,5 @@
 import type { OutboxMessage } from '../outbox/outbox-message.ts';
-import { classifyFailure } from './backoff.ts';
+import { classifyFailure } from './failure-kind.ts';
 import type { SheetsApi } from './sheets-client.ts';
 import type { Cell, RowTab } from './sheet-rows.ts';
 import type { TokenBucket } from './token-bucket.ts';

@@ -1,3 +1,4 @@
+import { backoffDelay } from '#kit/backoff.ts';
 import { EventEmitter, on } from 'node:events';
 import pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -87,7 +88,7 @@ export async function listenForOrderUpdates(
         lostAt ??= new Date();
         await candidate.end().catch(() => {});
         logger.warn({ err: error, attempt }, 'cannot LISTEN for order updates yet');
-        await sleep(Math.min(100 * 2 ** attempt, 5000));
+        await sleep(backoffDelay(attempt, { baseMs: 100, maxMs: 5000, jitter: 'equal' }));
       }
     }
   };

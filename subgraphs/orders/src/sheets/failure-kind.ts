@@ -1,8 +1,3 @@
-/** Google's advice for 429/5xx: wait min(2^n * base + jitter, max), jitter uniform in [0, base). */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
-  return Math.min(2 ** attempt * baseMs + random() * baseMs, maxMs);
-}
-
 export interface FailureKind {
   retryable: boolean;
   /** The request may have been applied although no success reply arrived (timeout, reset, 5xx). */
