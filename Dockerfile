@@ -23,4 +23,4 @@ COPY scripts ./scripts
 COPY --from=pages /app/gateway/graphiql-dist ./gateway/graphiql-dist
 COPY --from=pages /app/gateway/console-dist ./gateway/console-dist
 USER node
-CMD ["node", "gateway/src/index.ts"]
+CMD ["node", "--import", "./packages/kit/src/telemetry/preload.ts", "gateway/src/index.ts"]

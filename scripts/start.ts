@@ -23,6 +23,8 @@ const SERVICES = [
   { name: 'orders', entry: 'subgraphs/orders/src/index.ts', port: env.ORDERS_PORT ?? '4002' },
   { name: 'gateway', entry: 'gateway/src/index.ts', port: env.PORT ?? '4000' },
 ] as const;
+// OpenTelemetry first, before any module it instruments (a no-op unless OTEL_* configures an exporter).
+const PRELOAD = './packages/kit/src/telemetry/preload.ts';
 const url = (port: string, path = '') => `http://127.0.0.1:${port}${path}`;
 const portOf = (name: string) => SERVICES.find((service) => service.name === name)!.port;
 env.CUSTOMERS_URL ??= url(portOf('customers'), '/graphql');
@@ -124,7 +126,7 @@ try {
   }
 
   for (const service of SERVICES) {
-    const child = spawn(process.execPath, [service.entry], {
+    const child = spawn(process.execPath, ['--import', PRELOAD, service.entry], {
       cwd: root,
       env: { ...env, PORT: service.port },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -1,4 +1,5 @@
 import type { Logger } from './logger.ts';
+import { shutdownTelemetry } from './telemetry/shutdown.ts';
 
 /**
  * Closes the service on SIGTERM or SIGINT (a second signal forces exit), so
@@ -13,8 +14,9 @@ export function closeOnSignals(logger: Logger, close: () => Promise<void>): void
     }
     closing = true;
     logger.info({ signal }, 'shutting down');
+    // Spans still buffered are exported before exit (a no-op without telemetry).
     close().then(
-      () => process.exit(0),
+      () => shutdownTelemetry().then(() => process.exit(0)),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
