@@ -34,6 +34,8 @@ import { attachWebSocketServer } from './subscriptions/ws-server.ts';
 import { variableErrorsPlugin } from '#kit/variable-errors-plugin.ts';
 import { variableCostPlugin } from '#kit/limits-plugin.ts';
 import { createIdentitySigner } from './auth/subgraph-identity.ts';
+import { mountMetrics, metricsTokenOf } from '#kit/metrics/metrics-route.ts';
+import { createGatewayMetrics } from './metrics.ts';
 
 /** Builds the gateway (HTTP and WebSocket on one server); listens nowhere. */
 export async function createServer({ config, logger }: { config: GatewayConfig; logger: Logger }) {
@@ -45,16 +47,18 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     logger,
     inflight: config.DEDUPLICATE_READS ? createInflightReads() : undefined,
   };
+  const metrics = createGatewayMetrics();
   const gateway = new ApolloGateway({
     ...supergraphSource(config),
-    buildService: ({ name, url }) => buildDataSources([{ name, url: url ?? '' }], urls, fetching)[name]!,
+    buildService: ({ name, url }) =>
+      metrics.timeFetches(buildDataSources([{ name, url: url ?? '' }], urls, fetching))[name]!,
   });
   // The subscription side plans on the same supergraph the gateway serves, rebuilt on every update.
   let view: SupergraphView | undefined;
   let dataSources: ServiceMap = {};
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     view = buildSupergraphView(coreSupergraphSdl);
-    dataSources = buildDataSources(view.subgraphs, urls, fetching);
+    dataSources = metrics.timeFetches(buildDataSources(view.subgraphs, urls, fetching));
   });
 
   const app = express();
@@ -83,6 +87,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
       requestLogPlugin(logger),
       variableErrorsPlugin<GatewayContext>(),
       variableCostPlugin<GatewayContext>(config.MAX_COST),
+      metrics.plugin,
     ],
   });
   await apollo.start();
@@ -98,7 +103,9 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     retryBaseMs: config.SUBSCRIPTION_RETRY_BASE_MS,
     retryMaxMs: config.SUBSCRIPTION_RETRY_MAX_MS,
     logger,
+    observeEvent: metrics.observeEvent,
   });
+  metrics.watchSubscriptions(() => hub.stats());
   const sockets = attachWebSocketServer({
     httpServer,
     logger,
@@ -125,6 +132,8 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
   });
 
   app.disable('x-powered-by');
+  app.use(metrics.http);
+  mountMetrics(app, metrics.registry, metricsTokenOf(config));
   app.use(requestIdMiddleware);
   healthRoutes(app, { urls, loaded: () => view !== undefined, timeoutMs: config.READY_TIMEOUT_MS });
   if (graphiqlEnabled(config)) serveGraphiql(app, { tokenInUrl: config.NODE_ENV !== 'production' });

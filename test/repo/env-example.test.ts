@@ -26,6 +26,11 @@ describe('.env.example', () => {
       'CUSTOMERS_PORT',
       'ORDERS_PORT',
       'FACTORY_PORT',
+      // Read by the OpenTelemetry SDK (packages/kit/src/telemetry), not by a service's config.
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_SERVICE_NAME',
+      'OTEL_TRACES_SAMPLER',
+      'OTEL_TRACES_SAMPLER_ARG',
     ];
     expect(listed.filter((variable) => !known.has(variable) && !extra.includes(variable))).toEqual([]);
   });

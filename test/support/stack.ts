@@ -1,6 +1,6 @@
 import { startCustomersService } from '../../subgraphs/customers/src/app.ts';
 import { loadCustomersConfig } from '../../subgraphs/customers/src/config.ts';
-import { startOrdersService } from '../../subgraphs/orders/src/app.ts';
+import { startOrdersService, type OrdersOptions } from '../../subgraphs/orders/src/app.ts';
 import { loadOrdersConfig } from '../../subgraphs/orders/src/config.ts';
 import { startFactoryService } from '../../subgraphs/factory/src/app.ts';
 import { loadFactoryConfig } from '../../subgraphs/factory/src/config.ts';
@@ -25,7 +25,8 @@ export const baseEnv = (): Env => ({
 
 export const startCustomers = async (env: Env) =>
   startCustomersService(loadCustomersConfig({ ...baseEnv(), ...env }));
-export const startOrders = async (env: Env) => startOrdersService(loadOrdersConfig({ ...baseEnv(), ...env }));
+export const startOrders = async (env: Env, options?: OrdersOptions) =>
+  startOrdersService(loadOrdersConfig({ ...baseEnv(), ...env }), options);
 export const startFactory = async (env: Env) =>
   startFactoryService(loadFactoryConfig({ ...baseEnv(), ...env }));
 export const startGatewayFor = async (env: Env, logger?: Logger) =>
@@ -42,6 +43,8 @@ export async function startSupergraph(
     orders?: Env;
     factory?: Env;
     gateway?: Env;
+    /** Options of the orders service beside its environment (extra outbox sinks). */
+    ordersOptions?: OrdersOptions;
     /** Chosen by the caller, e.g. to put a recording proxy in front of one subgraph. */
     ports?: { customersPort: number; ordersPort: number; factoryPort: number };
   } = {},
@@ -69,12 +72,15 @@ export async function startSupergraph(
     FACTORY_DB_PREFIX: `${mongoDatabaseName('factory')}_`,
     ...overrides.factory,
   });
-  const orders = await startOrders({
-    ...shared,
-    PORT: String(ordersPort),
-    ORDERS_MONGO_DB: mongoDatabaseName('orders'),
-    ...overrides.orders,
-  });
+  const orders = await startOrders(
+    {
+      ...shared,
+      PORT: String(ordersPort),
+      ORDERS_MONGO_DB: mongoDatabaseName('orders'),
+      ...overrides.orders,
+    },
+    overrides.ordersOptions,
+  );
   const gateway = await startGatewayFor({ ...shared, ...overrides.gateway });
   return {
     customers,

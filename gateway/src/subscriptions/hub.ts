@@ -30,6 +30,8 @@ export interface HubOptions {
   retryBaseMs: number;
   retryMaxMs: number;
   logger: Logger;
+  /** Wraps each event's resolution (a span and a count: metrics.ts). */
+  observeEvent?: <R>(operationName: string | undefined, resolve: () => Promise<R>) => Promise<R>;
 }
 
 const stable = (value: unknown): string =>
@@ -84,7 +86,11 @@ export function createSubscriptionHub(options: HubOptions) {
       // Events are resolved one after another so every client sees them in the subgraph's order.
       onEvent: (event) => {
         chain = chain
-          .then(() => resolveEvent(run(), event))
+          .then(() =>
+            options.observeEvent
+              ? options.observeEvent(request.operationName ?? undefined, () => resolveEvent(run(), event))
+              : resolveEvent(run(), event),
+          )
           .catch((error: unknown) => {
             options.logger.error({ err: error }, 'event resolution failed');
             return { data: null, errors: [new GraphQLError('Internal server error')] };

@@ -66,6 +66,8 @@ export const commonEnv = {
   /** During a rotation: the key being retired, still accepted (never used to sign). */
   SERVICE_TOKEN_SECRET_PREVIOUS: z.string().min(32).optional(),
   SIM_TIME_SCALE: z.coerce.number().min(0).default(1),
+  /** Bearer token a Prometheus scraper sends to GET /metrics; unset in production: /metrics is off. */
+  METRICS_TOKEN: z.string().min(16).optional(),
 };
 
 /** Users' tokens: only the gateway verifies them. */

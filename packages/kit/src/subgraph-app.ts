@@ -16,6 +16,10 @@ import { checkTokenLimit, limitRules, type LimitSettings } from './operation-lim
 import { IDENTITY_HEADER, type SubgraphCaller, type SubgraphVerifier } from './service-token.ts';
 import { variableErrorsPlugin } from './variable-errors-plugin.ts';
 import type { Logger } from './logger.ts';
+import type { Registry } from 'prom-client';
+import { graphqlRequestMetrics } from './metrics/graphql-metrics.ts';
+import { httpMetrics, mountMetrics } from './metrics/metrics-route.ts';
+import { createMetricsRegistry } from './metrics/registry.ts';
 
 export interface SubgraphAppOptions<Ctx> {
   name: string;
@@ -39,12 +43,16 @@ export interface SubgraphAppOptions<Ctx> {
   authenticate?: (req: Request, verifyCaller: () => Promise<SubgraphCaller>) => Promise<Identity | undefined>;
   /** Extra routes (webhooks) mounted before /graphql. */
   routes?: (app: Express) => void;
+  /** What `GET /metrics` asks for (metricsTokenOf(config)); undefined: not served. */
+  metricsToken?: string | undefined;
 }
 
 export interface SubgraphApp {
   app: Express;
   httpServer: Server;
   apollo: ApolloServer<object>;
+  /** The service's Prometheus registry, served at /metrics: register domain metrics here. */
+  metrics: Registry;
 }
 
 /**
@@ -57,6 +65,7 @@ export async function createSubgraphApp<Ctx extends object>(
 ): Promise<SubgraphApp> {
   const app = express();
   const httpServer = createServer(app);
+  const metrics = createMetricsRegistry(options.name);
   const apollo = new ApolloServer<Ctx>({
     // Shutdown is ours (closeOnSignals): Apollo's own handler would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
@@ -70,12 +79,15 @@ export async function createSubgraphApp<Ctx extends object>(
       ApolloServerPluginInlineTraceDisabled(),
       variableErrorsPlugin<Ctx>(),
       variableCostPlugin<Ctx>(options.limits.MAX_COST),
+      graphqlRequestMetrics<Ctx>(metrics),
       ...(options.plugins ?? []),
     ],
   });
   await apollo.start();
 
   app.disable('x-powered-by');
+  app.use(httpMetrics(metrics));
+  mountMetrics(app, metrics, options.metricsToken);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
@@ -124,5 +136,5 @@ export async function createSubgraphApp<Ctx extends object>(
       },
     }),
   );
-  return { app, httpServer, apollo: apollo as unknown as ApolloServer<object> };
+  return { app, httpServer, apollo: apollo as unknown as ApolloServer<object>, metrics };
 }

@@ -5,6 +5,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { createSubgraphVerifier } from '#kit/service-token.ts';
 import type { Logger } from '#kit/logger.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
+import { metricsTokenOf } from '#kit/metrics/metrics-route.ts';
 import type { CustomersConfig } from './config.ts';
 import type { Context } from './context.ts';
 import { CustomerRepository } from './customer/customer.repository.ts';
@@ -27,6 +28,7 @@ export function createServer({ config, orm, logger }: CustomersDeps) {
     resolvers: { DateTime: dateTimeScalar, ...customerResolvers } as never,
   });
   return createSubgraphApp<Context>({
+    metricsToken: metricsTokenOf(config),
     name: 'customers',
     schema,
     logger,

@@ -5,6 +5,7 @@ import type { FactoryConfig } from './config.ts';
 import type { FactoryId } from './factory/factories.ts';
 import { startFactoryUnit, type FactoryUnit } from './factory/factory-unit.ts';
 import { acquireFactoryLease, type FactoryLease } from './factory/factory-lease.ts';
+import { registerFactoryMetrics } from './metrics/factory-metrics.ts';
 import { createServer } from './server.ts';
 
 export interface FactoryService {
@@ -71,7 +72,8 @@ export async function startFactoryService(
     throw error;
   }
   await bootstrapClient(config, factories.values());
-  const { httpServer, apollo } = await createServer({ config, factories, logger });
+  const { httpServer, apollo, metrics } = await createServer({ config, factories, logger });
+  registerFactoryMetrics(metrics, factories);
   const http = await listen(httpServer, config.PORT, config.HOST);
   logger.info({ url: `${http.url}/graphql`, factories: config.FACTORIES }, 'factory subgraph ready');
   let closing: Promise<void> | undefined;

@@ -5,6 +5,7 @@ import { createSubgraphVerifier } from '#kit/service-token.ts';
 import type { Logger } from '#kit/logger.ts';
 import { dateTimeScalar, jsonScalar } from '#kit/scalars.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
+import { metricsTokenOf } from '#kit/metrics/metrics-route.ts';
 import { productResolvers } from './catalogue/product.resolvers.ts';
 import { basicAuthMiddleware, verifiedClientOf } from './clients/basic-auth.middleware.ts';
 import { CheckLimiter } from './clients/check-limiter.ts';
@@ -45,6 +46,7 @@ export function createServer({ config, factories, logger }: FactoryDeps) {
   });
   const limiter = new CheckLimiter();
   return createSubgraphApp<Context>({
+    metricsToken: metricsTokenOf(config),
     name: 'factory',
     schema,
     logger,

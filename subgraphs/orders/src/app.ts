@@ -18,6 +18,7 @@ import { createSinkLocks } from './outbox/sink-lock.ts';
 import type { OutboxSink } from './outbox/outbox-message.ts';
 import { createSheetsSinkFromConfig } from './sheets/index.ts';
 import { RandomOrderSchedule } from './random-orders/random-order-schedule.ts';
+import { registerOrderMetrics } from './metrics/order-metrics.ts';
 import { createServer, type OrdersDeps } from './server.ts';
 import { listenForOrderUpdates } from './subscriptions/order-notifications.ts';
 import { ordersChangedSince } from './subscriptions/orders-changed-since.ts';
@@ -96,7 +97,7 @@ export async function startOrdersService(
   const updates = await listenForOrderUpdates(config.DATABASE_URL, logger, {
     changedSince: ordersChangedSince(orm),
   });
-  const { httpServer, apollo, subscriptions } = await createServer({
+  const { httpServer, apollo, subscriptions, metrics } = await createServer({
     config,
     orm,
     logger,
@@ -104,6 +105,7 @@ export async function startOrdersService(
     afterWebhookRecord: options.afterWebhookRecord ?? crashAfterWebhookCommit(config),
     sinks,
   });
+  registerOrderMetrics(metrics, { orm, sinks, randomOrders });
   const http = await listen(httpServer, config.PORT, config.HOST);
   logger.info({ url: `${http.url}/graphql` }, 'orders subgraph ready');
   let closing: Promise<void> | undefined;

@@ -6,6 +6,7 @@ import type { Identity } from '#kit/auth.ts';
 import { createSubgraphVerifier } from '#kit/service-token.ts';
 import type { Logger } from '#kit/logger.ts';
 import { createSubgraphApp } from '#kit/subgraph-app.ts';
+import { metricsTokenOf } from '#kit/metrics/metrics-route.ts';
 import type { OutboxSink } from './outbox/outbox-message.ts';
 import { mountOutboxStatus } from './outbox/outbox-status.ts';
 import { dateTimeScalar, jsonScalar } from '#kit/scalars.ts';
@@ -75,6 +76,7 @@ export async function createServer({
     return { identity, em, loaders: createOrderLoaders(em), services, idempotencyKey };
   };
   const app = await createSubgraphApp<Context>({
+    metricsToken: metricsTokenOf(config),
     name: 'orders',
     schema,
     logger,

@@ -96,4 +96,13 @@ export class ProductionOrderRepository {
     const count = (status: ProductionStatus) => rows.find((row) => row._id === status)?.count ?? 0;
     return { queued: count('QUEUED'), inProduction: count('IN_PRODUCTION'), completed: count('COMPLETED') };
   }
+
+  /** For /metrics: webhooks attempted and still PENDING (a retry is due), and FAILED ones (index on webhook.state). */
+  async countWebhooks() {
+    const [retrying, failed] = await Promise.all([
+      this.collection.countDocuments({ 'webhook.state': 'PENDING', 'webhook.attempts': { $gte: 1 } }),
+      this.collection.countDocuments({ 'webhook.state': 'FAILED' }),
+    ]);
+    return { retrying, failed };
+  }
 }
