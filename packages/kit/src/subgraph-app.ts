@@ -53,6 +53,8 @@ export interface SubgraphApp {
   apollo: ApolloServer<object>;
   /** The service's Prometheus registry, served at /metrics: register domain metrics here. */
   metrics: Registry;
+  /** The verifier the app was built with (for routes mounted later: Agendash). */
+  verifier: SubgraphVerifier;
 }
 
 /**
@@ -136,5 +138,11 @@ export async function createSubgraphApp<Ctx extends object>(
       },
     }),
   );
-  return { app, httpServer, apollo: apollo as unknown as ApolloServer<object>, metrics };
+  return {
+    app,
+    httpServer,
+    apollo: apollo as unknown as ApolloServer<object>,
+    metrics,
+    verifier: options.verifier,
+  };
 }

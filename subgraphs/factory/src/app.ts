@@ -5,6 +5,7 @@ import type { FactoryConfig } from './config.ts';
 import type { FactoryId } from './factory/factories.ts';
 import { startFactoryUnit, type FactoryUnit } from './factory/factory-unit.ts';
 import { acquireFactoryLease, type FactoryLease } from './factory/factory-lease.ts';
+import { mountAgendash } from '#kit/agendash.ts';
 import { registerFactoryMetrics } from './metrics/factory-metrics.ts';
 import { createServer } from './server.ts';
 
@@ -72,8 +73,10 @@ export async function startFactoryService(
     throw error;
   }
   await bootstrapClient(config, factories.values());
-  const { httpServer, apollo, metrics } = await createServer({ config, factories, logger });
+  const { httpServer, apollo, metrics, app, verifier } = await createServer({ config, factories, logger });
   registerFactoryMetrics(metrics, factories);
+  for (const unit of factories.values())
+    mountAgendash(app, `/admin/agendash/${unit.id}`, unit.agenda, verifier);
   const http = await listen(httpServer, config.PORT, config.HOST);
   logger.info({ url: `${http.url}/graphql`, factories: config.FACTORIES }, 'factory subgraph ready');
   let closing: Promise<void> | undefined;

@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { Agenda } from 'agenda';
 import { MongoClient } from 'mongodb';
 import { createAgenda, drainAgenda } from '#kit/agenda.ts';
+import { mountAgendash } from '#kit/agendash.ts';
 import { listen, type Listening } from '#kit/http.ts';
 import { createLogger, type Logger } from '#kit/logger.ts';
 import { ensurePostgresDatabase } from '#kit/postgres.ts';
@@ -97,7 +98,7 @@ export async function startOrdersService(
   const updates = await listenForOrderUpdates(config.DATABASE_URL, logger, {
     changedSince: ordersChangedSince(orm),
   });
-  const { httpServer, apollo, subscriptions, metrics } = await createServer({
+  const { httpServer, apollo, subscriptions, metrics, app, verifier } = await createServer({
     config,
     orm,
     logger,
@@ -106,6 +107,7 @@ export async function startOrdersService(
     sinks,
   });
   registerOrderMetrics(metrics, { orm, sinks, randomOrders });
+  mountAgendash(app, '/admin/agendash', agenda, verifier);
   const http = await listen(httpServer, config.PORT, config.HOST);
   logger.info({ url: `${http.url}/graphql` }, 'orders subgraph ready');
   let closing: Promise<void> | undefined;
