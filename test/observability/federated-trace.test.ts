@@ -35,6 +35,17 @@ describe('a federated query is one trace', () => {
     );
     expect(result.errors).toBeUndefined();
 
+    // Spans are exported as they end, once the resource's attributes have settled: wait for the outermost.
+    await expect
+      .poll(() =>
+        exporter
+          .getFinishedSpans()
+          .some(
+            (span) =>
+              span.kind === SpanKind.SERVER && span.attributes['server.port'] === stack.gateway.http.port,
+          ),
+      )
+      .toBe(true);
     const spans = exporter.getFinishedSpans();
     const request = spans.find((span) => span.name === 'gateway.request');
     expect(request, 'the gateway emits its request span').toBeDefined();

@@ -1,0 +1,82 @@
+import {
+  context,
+  propagation,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  SpanStatusCode,
+  type Span,
+} from '@opentelemetry/api';
+
+const tracer = trace.getTracer('factory-floor');
+
+/** The W3C traceparent of the span active now; undefined when nothing is traced (telemetry off). */
+export function currentTraceparent(): string | undefined {
+  if (!trace.getActiveSpan()?.isRecording()) return undefined;
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent;
+}
+
+/** The context a stored traceparent names (a remote parent), or undefined for none or a malformed one. */
+export function contextOf(traceparent: string | null | undefined): Context | undefined {
+  if (!traceparent) return undefined;
+  const extracted = propagation.extract(context.active(), { traceparent });
+  return trace.getSpanContext(extracted) ? extracted : undefined;
+}
+
+/**
+ * Runs a batch's work (one production request for many orders, one webhook of
+ * many completions) in a span `name` linked to each item's trace, and puts in
+ * each item's own trace a span `itemName` over the same time, linked back to
+ * the batch: an order's trace then shows every asynchronous leg it went
+ * through, and each leg leads to the work shared with other orders. With
+ * telemetry off the spans are no-ops and nothing else is done.
+ */
+export async function inLinkedSpans<T>(
+  name: string,
+  itemName: string,
+  traceparents: readonly (string | null | undefined)[],
+  work: (span: Span) => Promise<T>,
+  attributes: Attributes = {},
+): Promise<T> {
+  const items = [...new Set(traceparents.filter((tp): tp is string => Boolean(tp)))]
+    .map(contextOf)
+    .filter((ctx): ctx is Context => ctx !== undefined);
+  const links: Link[] = items.map((ctx) => ({ context: trace.getSpanContext(ctx)! }));
+  return tracer.startActiveSpan(
+    name,
+    { links, attributes: { ...attributes, 'batch.size': items.length } },
+    async (batch) => {
+      const perItem = batch.isRecording()
+        ? items.map((ctx) =>
+            tracer.startSpan(itemName, { links: [{ context: batch.spanContext() }], attributes }, ctx),
+          )
+        : [];
+      try {
+        return await work(batch);
+      } catch (error) {
+        batch.recordException(error as Error);
+        batch.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        for (const span of perItem) span.end();
+        batch.end();
+      }
+    },
+  );
+}
+
+/** A span in the trace `traceparent` names, over a time already passed (a production run from start to completion). */
+export function recordSpan(
+  name: string,
+  traceparent: string | null | undefined,
+  start: Date,
+  end: Date,
+  attributes: Attributes = {},
+): void {
+  const parent = contextOf(traceparent);
+  if (!parent) return;
+  tracer.startSpan(name, { startTime: start, attributes }, parent).end(end);
+}
