@@ -1,11 +1,11 @@
 /**
  * What tracing costs the gateway, side by side in one run: scripts/bench/gateway-latency.ts
- * (services in its process, sequential queries and 200-client subscriptions) run in child processes,
+ * (services in its process, sequential queries, subscribers: at most WS_MAX_CONNECTIONS_PER_IDENTITY = 10) in child processes,
  *  a. plain `node` (no telemetry preload),
  *  b. with `--import …/telemetry/preload.ts` and no OTEL_* variable (telemetry off: the default),
  *  c. the same with OTEL_EXPORTER_OTLP_ENDPOINT at an OTLP/HTTP sink run here (every span exported),
  * in alternating rounds; prints each variant's medians and p99s and their ratios to (a).
- *   node scripts/bench/telemetry-overhead.ts [--rounds=2] [--queries=300] [--subscribers=100] [--orders=8]
+ *   node scripts/bench/telemetry-overhead.ts [--rounds=2] [--queries=300] [--subscribers=8] [--orders=8]
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -17,7 +17,7 @@ const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const ROUNDS = arg('rounds', 2);
 const passOn = ['queries', 'subscribers', 'orders'].map(
-  (name) => `--${name}=${arg(name, { queries: 300, subscribers: 100, orders: 8 }[name]!)}`,
+  (name) => `--${name}=${arg(name, { queries: 300, subscribers: 8, orders: 8 }[name]!)}`,
 );
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PRELOAD = './packages/kit/src/telemetry/preload.ts';
