@@ -80,6 +80,6 @@ describe('a federated query is one trace', () => {
         `${service} database spans`,
       ).toBe(true);
     }
-    console.log(`one federated query:\n${spanTree(trace, serviceOf)}`);
+    console.log(`one federated query:\n${spanTree(trace, { label: serviceOf })}`);
   });
 });
