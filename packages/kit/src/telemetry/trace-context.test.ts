@@ -34,7 +34,12 @@ describe('the trace context of an asynchronous leg', () => {
     const answer = await inLinkedSpans(
       'orders.scheduling',
       'order.scheduled',
-      [a.traceparent, b.traceparent, null, 'junk'],
+      [
+        a.traceparent,
+        { traceparent: b.traceparent, attributes: { 'order.status': 'COMPLETE' } },
+        null,
+        'junk',
+      ],
       async () => 42,
     );
     expect(answer).toBe(42);
@@ -44,6 +49,9 @@ describe('the trace context of an asynchronous leg', () => {
     const items = spans.filter((span) => span.name === 'order.scheduled');
     expect(items.map((span) => span.spanContext().traceId).sort()).toEqual([a.traceId, b.traceId].sort());
     for (const item of items) expect(item.links[0]!.context.spanId).toBe(batch.spanContext().spanId);
+    expect(items.find((item) => item.spanContext().traceId === b.traceId)!.attributes['order.status']).toBe(
+      'COMPLETE',
+    );
   });
 
   it('records a span over a time already passed, in the item trace', async () => {

@@ -26,6 +26,10 @@ export function contextOf(traceparent: string | null | undefined): Context | und
   return trace.getSpanContext(extracted) ? extracted : undefined;
 }
 
+/** An item of a batch: its order's traceparent, or that with what tells this item apart (its status). */
+export type LinkedItem =
+  string | null | undefined | { traceparent: string | null | undefined; attributes?: Attributes };
+
 /**
  * Runs a batch's work (one production request for many orders, one webhook of
  * many completions) in a span `name` linked to each item's trace, and puts in
@@ -37,35 +41,42 @@ export function contextOf(traceparent: string | null | undefined): Context | und
 export async function inLinkedSpans<T>(
   name: string,
   itemName: string,
-  traceparents: readonly (string | null | undefined)[],
+  batch: readonly LinkedItem[],
   work: (span: Span) => Promise<T>,
   attributes: Attributes = {},
 ): Promise<T> {
-  const items = [...new Set(traceparents.filter((tp): tp is string => Boolean(tp)))]
-    .map(contextOf)
-    .filter((ctx): ctx is Context => ctx !== undefined);
-  const links: Link[] = items.map((ctx) => ({ context: trace.getSpanContext(ctx)! }));
-  return tracer.startActiveSpan(
-    name,
-    { links, attributes: { ...attributes, 'batch.size': items.length } },
-    async (batch) => {
-      const perItem = batch.isRecording()
-        ? items.map((ctx) =>
-            tracer.startSpan(itemName, { links: [{ context: batch.spanContext() }], attributes }, ctx),
-          )
-        : [];
-      try {
-        return await work(batch);
-      } catch (error) {
-        batch.recordException(error as Error);
-        batch.setStatus({ code: SpanStatusCode.ERROR });
-        throw error;
-      } finally {
-        for (const span of perItem) span.end();
-        batch.end();
-      }
-    },
+  const items = batch
+    .map((item) => (typeof item === 'object' && item !== null ? item : { traceparent: item }))
+    .map((item) => ({ context: contextOf(item.traceparent), attributes: item.attributes ?? {} }))
+    .filter((item): item is { context: Context; attributes: Attributes } => item.context !== undefined);
+  const linked = new Map(
+    items.map(({ context }) => {
+      const spanContext = trace.getSpanContext(context)!;
+      return [spanContext.spanId, { context: spanContext } satisfies Link];
+    }),
   );
+  const options = { links: [...linked.values()], attributes: { ...attributes, 'batch.size': items.length } };
+  return tracer.startActiveSpan(name, options, async (span) => {
+    const perItem = span.isRecording()
+      ? items.map((item) =>
+          tracer.startSpan(
+            itemName,
+            { links: [{ context: span.spanContext() }], attributes: { ...attributes, ...item.attributes } },
+            item.context,
+          ),
+        )
+      : [];
+    try {
+      return await work(span);
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      for (const itemSpan of perItem) itemSpan.end();
+      span.end();
+    }
+  });
 }
 
 /** A span in the trace `traceparent` names, over a time already passed (a production run from start to completion). */
