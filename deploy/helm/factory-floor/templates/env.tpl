@@ -9,6 +9,10 @@
 - { name: LOG_LEVEL, value: {{ $v.logLevel | quote }} }
 - { name: SIM_TIME_SCALE, value: {{ $v.simTimeScale | quote }} }
 {{ include "ff.secret" (dict "root" $root "name" "SERVICE_TOKEN_SECRET") }}
+{{- /* GET /metrics asks for this bearer token; without the key in the Secret, /metrics is off. */}}
+- name: METRICS_TOKEN
+  valueFrom:
+    secretKeyRef: { name: {{ $v.existingSecret | quote }}, key: METRICS_TOKEN, optional: true }
 {{- $subgraphs := dict "CUSTOMERS_URL" (printf "%s/graphql" (include "ff.url" (list $root "customers" $v.customers.port))) "ORDERS_URL" (printf "%s/graphql" (include "ff.url" (list $root "orders" $v.orders.port))) "FACTORY_URL" (printf "%s/graphql" (include "ff.url" (list $root "factory" $v.factories.port))) }}
 {{- if eq $w.name "gateway" }}
 {{- /* Users' tokens stop at the gateway: only it verifies them. */}}
