@@ -1,5 +1,6 @@
 import {
   context,
+  ROOT_CONTEXT,
   propagation,
   trace,
   type Attributes,
@@ -90,4 +91,13 @@ export function recordSpan(
   const parent = contextOf(traceparent);
   if (!parent) return;
   tracer.startSpan(name, { startTime: start, attributes }, parent).end(end);
+}
+
+/**
+ * Runs `fn` outside any trace: background work that a request only wakes (a
+ * job loop kicked after a placement) must not join that request's trace and
+ * every later pass with it. Links carry what it does for each order.
+ */
+export function detached<T>(fn: () => T): T {
+  return context.with(ROOT_CONTEXT, fn);
 }

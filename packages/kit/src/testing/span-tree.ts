@@ -34,12 +34,14 @@ export function spanTree(spans: readonly ReadableSpan[], options: SpanTreeOption
       `${'  '.repeat(depth)}${prefix}${span.name}${extra ? ` [${extra}]` : ''} ${durationMs(span).toFixed(1)} ms`,
     );
   };
-  const walk = (span: ReadableSpan, depth: number, prefix = '') => {
+  const walk = (span: ReadableSpan, depth: number, prefix = ''): void => {
+    // Each span once: a linked span may also be reached through its parent.
+    if (shown.has(span.spanContext().spanId)) return;
     shown.add(span.spanContext().spanId);
     line(span, depth, prefix);
     for (const link of span.links) {
       const target = byId.get(link.context.spanId);
-      if (target && !shown.has(target.spanContext().spanId)) walk(target, depth + 1, '↪ ');
+      if (target) walk(target, depth + 1, '↪ ');
     }
     for (const child of (children.get(span.spanContext().spanId) ?? []).sort(
       (a, b) => startNs(a) - startNs(b),
