@@ -4,7 +4,8 @@ import pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '#kit/logger.ts';
 import { sleep } from '#kit/sim-time.ts';
-import { fromSnapshot, toSnapshot, type OrderSnapshot } from '../order/order-snapshot.ts';
+import { parseNotification } from '../order/order-notification.ts';
+import { fromSnapshot, toSnapshot } from '../order/order-snapshot.ts';
 import type { Order } from '../order/order.entity.ts';
 
 export const ORDER_UPDATED_CHANNEL = 'orders_order_updated';
@@ -15,7 +16,7 @@ export const ORDER_UPDATED_CHANNEL = 'orders_order_updated';
  * listening process, so subscribers never see a change that did not happen.
  */
 export async function notifyOrderUpdated(tx: EntityManager, order: Order): Promise<void> {
-  await tx.execute('select pg_notify(?, ?)', [ORDER_UPDATED_CHANNEL, JSON.stringify(toSnapshot(order))]);
+  await tx.execute('select pg_notify(?, ?)', [ORDER_UPDATED_CHANNEL, JSON.stringify([toSnapshot(order)])]);
 }
 
 export interface OrderUpdates {
@@ -67,7 +68,9 @@ export async function listenForOrderUpdates(
         await candidate.connect();
         candidate.on('notification', (message) => {
           if (message.channel !== ORDER_UPDATED_CHANNEL || !message.payload) return;
-          emitter.emit('order', fromSnapshot(JSON.parse(message.payload) as OrderSnapshot));
+          // One NOTIFY carries a batch: an array of snapshots (order/order-notification.ts).
+          for (const snapshot of parseNotification(message.payload))
+            emitter.emit('order', fromSnapshot(snapshot));
         });
         let lost = false;
         candidate.on('error', (error) => {
