@@ -77,11 +77,14 @@ async function run(root: string, rate: number, mongoUrl: string, index: number) 
     APOLLO_TELEMETRY_DISABLED: '1',
   };
   const children: ChildProcess[] = [];
+  const died: string[] = [];
+  let stopping = false;
   let statuses: Awaited<ReturnType<typeof listenForStatuses>> | undefined;
   try {
     for (const name of SERVICE_NAMES) {
       const child = spawnService(name, { root, env: { ...env, PORT: String(ports[name]) } });
       children.push(child);
+      child.once('exit', (code, signal) => stopping || died.push(`${name} (${signal ?? code})`));
       await waitReady(name, ports[name], child);
     }
     const pids = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, children[i]!.pid!]));
@@ -169,9 +172,11 @@ async function run(root: string, rate: number, mongoUrl: string, index: number) 
         .map(([name, ms]) => `${name[0]}${ms}`)
         .join(' '),
       load: `${loadBefore}→${loadAfter}`,
+      ...(died.length ? { 'exited early': died.join(' ') } : {}),
       ...(placements.firstError ? { 'first error': placements.firstError.slice(0, 80) } : {}),
     };
   } finally {
+    stopping = true;
     await statuses?.close();
     await stopServices(children);
     await adminQuery(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
