@@ -11,6 +11,7 @@
  *   node scripts/bench/orders-throughput.ts [--rates=100,300] [--seconds=60] [--warmup=10]
  *     [--drain=120] [--seed-delivered=0] [--checkout=DIR ...]
  * --checkout (repeatable) runs the services from other checkouts too (e.g. main's), side by side.
+ * --profile=orders runs that service under `node --cpu-prof`.
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,9 @@ const { values } = parseArgs({
     drain: { type: 'string', default: '120' },
     'seed-delivered': { type: 'string', default: '0' },
     checkout: { type: 'string', multiple: true, default: [] },
+    /** A service to run under `node --cpu-prof` (profiles in --profile-dir, default /tmp/ff-bench-profiles). */
+    profile: { type: 'string' },
+    'profile-dir': { type: 'string', default: '/tmp/ff-bench-profiles' },
   },
 });
 const rates = values.rates.split(',').map(Number);
@@ -82,7 +86,9 @@ async function run(root: string, rate: number, mongoUrl: string, index: number) 
   let statuses: Awaited<ReturnType<typeof listenForStatuses>> | undefined;
   try {
     for (const name of SERVICE_NAMES) {
-      const child = spawnService(name, { root, env: { ...env, PORT: String(ports[name]) } });
+      const execArgv =
+        values.profile === name ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] : [];
+      const child = spawnService(name, { root, env: { ...env, PORT: String(ports[name]) }, execArgv });
       children.push(child);
       child.once('exit', (code, signal) => stopping || died.push(`${name} (${signal ?? code})`));
       await waitReady(name, ports[name], child);

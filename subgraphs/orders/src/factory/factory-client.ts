@@ -24,6 +24,8 @@ export type ProductionRequestOutcome =
 /** The factory could not confirm (down, 5xx, or an error answer); the caller retries with backoff. */
 export class FactoryUnavailableError extends Error {}
 
+const SINGLE_REQUESTS_IN_FLIGHT = 8;
+
 /** At most this many requests per call (CONTRACTS §1). */
 export const MAX_REQUESTS_PER_CALL = 500;
 
@@ -115,10 +117,22 @@ export function createFactoryClient(options: {
     }
   };
 
+  // One call per order would flood an older factory with a whole batch at once: a few in flight.
+  const submitEach = async (factory: string, requests: readonly ProductionRequest[]) => {
+    const outcomes: ProductionRequestOutcome[] = new Array(requests.length);
+    let next = 0;
+    const worker = async () => {
+      for (let index = next++; index < requests.length; index = next++) {
+        outcomes[index] = await submitOne(factory, requests[index]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SINGLE_REQUESTS_IN_FLIGHT, requests.length) }, worker));
+    return outcomes;
+  };
+
   return {
     async submitProductionRequests(factory, requests) {
-      if (withoutBatch.has(factory))
-        return Promise.all(requests.map((request) => submitOne(factory, request)));
+      if (withoutBatch.has(factory)) return submitEach(factory, requests);
       const { ok, status, body } = await post(factory, SUBMIT_MANY, {
         factory,
         requests: requests.map((request) => ({
@@ -141,7 +155,7 @@ export function createFactoryClient(options: {
           /submitProductionRequests/.test(error.message)
         ) {
           withoutBatch.add(factory);
-          return Promise.all(requests.map((request) => submitOne(factory, request)));
+          return submitEach(factory, requests);
         }
         throw new FactoryUnavailableError(
           `factory ${factory} did not confirm: ${error?.message ?? `HTTP ${status}`}`,
