@@ -54,6 +54,21 @@ async function adminQuery(sql: string) {
   await client.query(sql).finally(() => client.end());
 }
 
+/** Transactions committed in `database` so far (each autocommit statement counts as one). */
+async function commitsOf(database: string): Promise<number> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      'select xact_commit as n from pg_stat_database where datname = $1',
+      [database],
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
 async function run(root: string, rate: number, mongoUrl: string, index: number) {
   const tag = `${Date.now().toString(36)}_${index}`;
   const dbName = `ff_bench_e2e_${tag}`;
@@ -122,13 +137,16 @@ async function run(root: string, rate: number, mongoUrl: string, index: number) 
     const loadBefore = loadAverage();
     let cpuAtWindow: Record<string, number> = {};
     let windowStart = 0;
+    let commitsAtWindow: Promise<number> = Promise.resolve(0);
     const windowTimer = setTimeout(() => {
       cpuAtWindow = cpuMsOf(pids);
+      commitsAtWindow = commitsOf(dbName);
       windowStart = performance.timeOrigin + performance.now();
     }, WARMUP * 1000);
     const placements = await runOpenLoop({ url: gateway, headers, body, rate, seconds: WARMUP + SECONDS });
     clearTimeout(windowTimer);
     const cpuAtEnd = cpuMsOf(pids);
+    const commits = (await commitsOf(dbName)) - (await commitsAtWindow);
     const loadAfter = loadAverage();
     const windowEnd = windowStart + SECONDS * 1000;
     const placed = placements.answers.filter((answer) => !answer.error);
@@ -174,6 +192,7 @@ async function run(root: string, rate: number, mongoUrl: string, index: number) 
       'not COMPLETE': verification.notComplete,
       'wrong history': verification.wrongHistory,
       'outbox not once': verification.outboxNotOnce,
+      'PG commits/order': +(commits / Math.max(1, completedInWindow)).toFixed(1),
       'CPU ms/order': Object.entries(cpuPerOrder)
         .map(([name, ms]) => `${name[0]}${ms}`)
         .join(' '),
