@@ -3,30 +3,30 @@
 // a MongoDB-wire server (FerretDB) unless MONGODB_URL is set, then the three subgraphs and
 // the gateway as child processes, waits until each is ready, prints the URLs,
 // and stops everything on Ctrl-C or SIGTERM.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import { startFerretDb, type RunningFerretDb } from '#kit/ferretdb.ts';
 import { ensurePostgresDatabase } from '#kit/postgres.ts';
 import { localPostgres, type LocalPostgres } from '#kit/embedded-postgres.ts';
-import { sleep } from '#kit/sim-time.ts';
+import { localUrl as url, SERVICE_NAMES, spawnService, stopServices, waitReady } from './lib/services.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
 
 const env: NodeJS.ProcessEnv = { ...process.env };
 
-const SERVICES = [
-  { name: 'customers', entry: 'subgraphs/customers/src/index.ts', port: env.CUSTOMERS_PORT ?? '4001' },
-  { name: 'factory', entry: 'subgraphs/factory/src/index.ts', port: env.FACTORY_PORT ?? '4003' },
-  { name: 'orders', entry: 'subgraphs/orders/src/index.ts', port: env.ORDERS_PORT ?? '4002' },
-  { name: 'gateway', entry: 'gateway/src/index.ts', port: env.PORT ?? '4000' },
-] as const;
+const PORTS = {
+  customers: env.CUSTOMERS_PORT ?? '4001',
+  factory: env.FACTORY_PORT ?? '4003',
+  orders: env.ORDERS_PORT ?? '4002',
+  gateway: env.PORT ?? '4000',
+};
+const SERVICES = SERVICE_NAMES.map((name) => ({ name, port: PORTS[name] }));
 // OpenTelemetry first, before any module it instruments (a no-op unless OTEL_* configures an exporter).
 const PRELOAD = './packages/kit/src/telemetry/preload.ts';
-const url = (port: string, path = '') => `http://127.0.0.1:${port}${path}`;
-const portOf = (name: string) => SERVICES.find((service) => service.name === name)!.port;
+const portOf = (name: keyof typeof PORTS) => PORTS[name];
 env.CUSTOMERS_URL ??= url(portOf('customers'), '/graphql');
 env.ORDERS_URL ??= url(portOf('orders'), '/graphql');
 env.FACTORY_URL ??= url(portOf('factory'), '/graphql');
@@ -46,14 +46,7 @@ async function stopAll(code: number): Promise<never> {
   stopped ??= (async () => {
     stopping = true;
     console.log('\nStopping Factory Floor...');
-    for (const child of [...children].reverse()) {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        const timeout = sleep(10_000).then(() => child.kill('SIGKILL'));
-        await Promise.race([exited, timeout]);
-      }
-    }
+    await stopServices(children);
     await ferret?.stop();
     await postgres?.stop();
   })();
@@ -73,17 +66,6 @@ async function mongoAnswers(mongoUrl: string): Promise<boolean> {
   } finally {
     await client.close();
   }
-}
-
-async function waitReady(name: string, port: string, child: ChildProcess) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
-    const response = await fetch(url(port, '/ready')).catch(() => null);
-    if (response?.ok) return;
-    await sleep(250);
-  }
-  throw new Error(`${name} was not ready on port ${port} within 60 s`);
 }
 
 try {
@@ -126,12 +108,10 @@ try {
   }
 
   for (const service of SERVICES) {
-    const child = spawn(process.execPath, ['--import', PRELOAD, service.entry], {
-      cwd: root,
+    const child = spawnService(service.name, {
+      root,
       env: { ...env, PORT: service.port },
-      stdio: ['ignore', 'inherit', 'inherit'],
-      // Its own process group: Ctrl-C reaches only this script, which stops the children in order.
-      detached: true,
+      execArgv: ['--import', PRELOAD],
     });
     children.push(child);
     child.once('exit', (code, signal) => {

@@ -1,218 +1,225 @@
 /**
- * End-to-end order throughput at SIM_TIME_SCALE=0: orders per second from
- * placement (placeOrder on the orders subgraph) to COMPLETE (every line
- * produced and its webhook recorded), sustained over a measured window,
- * median of several runs. Customers, factory and orders run in this process
- * on real PostgreSQL and MongoDB-wire servers (DATABASE_URL / MONGODB_URL,
- * else localhost PostgreSQL and a FerretDB started here).
- *   node scripts/bench/orders-throughput.ts [--seconds=30] [--runs=3] [--in-flight=40] [--warmup=5]
+ * End-to-end capacity at SIM_TIME_SCALE=0: orders placed through the gateway
+ * at a fixed arrival rate (an open-loop generator in its own process), with
+ * customers, factory, orders and the gateway each in its own process as
+ * `npm start` runs them, on real PostgreSQL and a MongoDB-wire server
+ * (DATABASE_URL's server / MONGODB_URL, else localhost PostgreSQL and a
+ * FerretDB started here). Completion is observed on one LISTEN connection
+ * (the orders' own NOTIFY), not by polling. After the load, it checks that
+ * every order is COMPLETE with history exactly VERIFIED → SCHEDULED →
+ * COMPLETE and every outbox message was delivered once to each sink.
+ *   node scripts/bench/orders-throughput.ts [--rates=100,300] [--seconds=60] [--warmup=10]
+ *     [--drain=120] [--seed-delivered=0] [--checkout=DIR ...]
+ * --checkout (repeatable) runs the services from other checkouts too (e.g. main's), side by side.
+ * --profile=orders runs that service under `node --cpu-prof`.
  */
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { signToken } from '#kit/auth.ts';
 import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
-import { IDENTITY_HEADER, signGatewayIdentity } from '#kit/service-token.ts';
-import { sleep } from '#kit/sim-time.ts';
-import { startCustomersService } from '../../subgraphs/customers/src/app.ts';
-import { loadCustomersConfig } from '../../subgraphs/customers/src/config.ts';
-import { startFactoryService } from '../../subgraphs/factory/src/app.ts';
-import { loadFactoryConfig } from '../../subgraphs/factory/src/config.ts';
-import { startOrdersService } from '../../subgraphs/orders/src/app.ts';
-import { loadOrdersConfig } from '../../subgraphs/orders/src/config.ts';
+import { runOpenLoop } from './lib/open-loop-run.ts';
+import { cpuMsOf, loadAverage, percentile } from './lib/measure.ts';
+import { listenForStatuses } from './lib/order-statuses.ts';
+import { seedDeliveredOutbox, verifyOrders } from './lib/orders-verification.ts';
 import { benchSecrets } from './secrets.ts';
+import { localUrl, SERVICE_NAMES, spawnService, stopServices, waitReady } from '../lib/services.ts';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const SECONDS = arg('seconds', 30);
-const RUNS = arg('runs', 3);
-const IN_FLIGHT = arg('in-flight', 40);
-const WARMUP = arg('warmup', 5);
-const secrets = benchSecrets();
+const { values } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '100,300' },
+    seconds: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '10' },
+    drain: { type: 'string', default: '120' },
+    'seed-delivered': { type: 'string', default: '0' },
+    checkout: { type: 'string', multiple: true, default: [] },
+    /** A service to run under `node --cpu-prof` (profiles in --profile-dir, default /tmp/ff-bench-profiles). */
+    profile: { type: 'string' },
+    'profile-dir': { type: 'string', default: '/tmp/ff-bench-profiles' },
+  },
+});
+const rates = values.rates.split(',').map(Number);
+const SECONDS = Number(values.seconds);
+const WARMUP = Number(values.warmup);
+const DRAIN = Number(values.drain);
+const SEED = Number(values['seed-delivered']);
+const here = fileURLToPath(new URL('../..', import.meta.url));
+const checkouts = [here, ...values.checkout.map((dir) => (dir.endsWith('/') ? dir : `${dir}/`))];
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
+async function adminQuery(sql: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+/** Transactions committed in `database` so far (each autocommit statement counts as one). */
+async function commitsOf(database: string): Promise<number> {
+  const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    return (await client.query<T>(sql, params)).rows;
+    const { rows } = await client.query<{ n: string }>(
+      'select xact_commit as n from pg_stat_database where datname = $1',
+      [database],
+    );
+    return Number(rows[0]?.n ?? 0);
   } finally {
     await client.end();
   }
 }
 
-/** Calls a subgraph directly with the identity the gateway would sign for an admin (a minute long: one per call). */
-async function gql<T>(url: string, q: string, variables: Record<string, unknown>): Promise<T> {
-  const identity = await signGatewayIdentity(secrets.SERVICE_TOKEN_SECRET, { sub: 'bench', role: 'admin' }, [
-    'customers',
-    'orders',
-    'factory',
-  ]);
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
-    body: JSON.stringify({ query: q, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-async function run(index: number, mongoUrl: string) {
-  const dbName = `ff_bench_orders_${Date.now().toString(36)}_${index}`;
-  await query(adminUrl, `CREATE DATABASE "${dbName}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const [customersPort, factoryPort, ordersPort] = [await freePort(), await freePort(), await freePort()];
-  const env = {
-    NODE_ENV: process.env.NODE_ENV ?? 'production',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+async function run(root: string, rate: number, mongoUrl: string, index: number) {
+  const tag = `${Date.now().toString(36)}_${index}`;
+  const dbName = `ff_bench_e2e_${tag}`;
+  await adminQuery(`CREATE DATABASE "${dbName}"`);
+  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
+  const secrets = benchSecrets();
+  const ports = Object.fromEntries(
+    await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()] as const)),
+  ) as Record<(typeof SERVICE_NAMES)[number], number>;
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...secrets,
     SIM_TIME_SCALE: '0',
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: databaseUrl,
     MONGODB_URL: mongoUrl,
-    CUSTOMERS_URL: `http://127.0.0.1:${customersPort}/graphql`,
-    FACTORY_URL: `http://127.0.0.1:${factoryPort}/graphql`,
-    ORDERS_WEBHOOK_URL: `http://127.0.0.1:${ordersPort}/webhooks/production`,
-    FACTORY_DB_PREFIX: `ff_bench_${Date.now().toString(36)}_${index}_`,
-    ORDERS_MONGO_DB: `${dbName}_agenda`,
+    CUSTOMERS_URL: localUrl(ports.customers, '/graphql'),
+    ORDERS_URL: localUrl(ports.orders, '/graphql'),
+    FACTORY_URL: localUrl(ports.factory, '/graphql'),
+    ORDERS_WEBHOOK_URL: localUrl(ports.orders, '/webhooks/production'),
+    FACTORY_DB_PREFIX: `ff_bench_${tag}_`,
+    ORDERS_MONGO_DB: `ff_bench_${tag}_orders`,
     RANDOM_ORDERS_EVERY: 'off',
+    APOLLO_TELEMETRY_DISABLED: '1',
   };
-  const customers = await startCustomersService(loadCustomersConfig({ ...env, PORT: String(customersPort) }));
-  const factory = await startFactoryService(loadFactoryConfig({ ...env, PORT: String(factoryPort) }));
-  const orders = await startOrdersService(loadOrdersConfig({ ...env, PORT: String(ordersPort) }));
-  const { createCustomer } = await gql<{ createCustomer: { id: string } }>(
-    env.CUSTOMERS_URL,
-    'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
-    { input: { name: 'Bench Customer', email: `bench.${index}@example.com` } },
-  );
-  const ordersDb = url.toString();
-  const completedCount = async () =>
-    Number(
-      (
-        await query<{ n: string }>(
-          ordersDb,
-          `select count(*) as n from orders."order" where status = 'COMPLETE'`,
-        )
-      )[0]!.n,
-    );
-
-  // Closed loop: keep IN_FLIGHT orders between placement and COMPLETE.
-  let placed = 0;
-  let completed = 0;
-  let stop = false;
-  const placeMs: number[] = [];
-  const failures: string[] = [];
-  const place = async () => {
-    const started = performance.now();
-    await gql(
-      orders.http.url + '/graphql',
-      'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { number } }',
-      {
+  const children: ChildProcess[] = [];
+  const died: string[] = [];
+  let stopping = false;
+  let statuses: Awaited<ReturnType<typeof listenForStatuses>> | undefined;
+  try {
+    for (const name of SERVICE_NAMES) {
+      const execArgv =
+        values.profile === name ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] : [];
+      const child = spawnService(name, { root, env: { ...env, PORT: String(ports[name]) }, execArgv });
+      children.push(child);
+      child.once('exit', (code, signal) => stopping || died.push(`${name} (${signal ?? code})`));
+      await waitReady(name, ports[name], child);
+    }
+    const pids = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, children[i]!.pid!]));
+    if (SEED > 0) await seedDeliveredOutbox(databaseUrl, SEED);
+    const token = await signToken(secrets.JWT_SECRET, { sub: 'bench', role: 'operator' }, '2h');
+    const gateway = localUrl(ports.gateway, '/graphql');
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const created = await fetch(gateway, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        query: 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+        variables: { input: { name: 'Bench Customer', email: `bench.${tag}@example.com` } },
+      }),
+    }).then((response) => response.json() as Promise<{ data: { createCustomer: { id: string } } }>);
+    statuses = await listenForStatuses(databaseUrl);
+    const body = JSON.stringify({
+      query: 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { number } }',
+      variables: {
         input: {
-          customerId: createCustomer.id,
+          customerId: created.data.createCustomer.id,
           lines: [
             { product: 'WIDGET', quantity: 2, attributes: { color: 'red' } },
             { product: 'GADGET', quantity: 1 },
           ],
         },
       },
+    });
+    const loadBefore = loadAverage();
+    let cpuAtWindow: Record<string, number> = {};
+    let windowStart = 0;
+    let commitsAtWindow: Promise<number> = Promise.resolve(0);
+    const windowTimer = setTimeout(() => {
+      cpuAtWindow = cpuMsOf(pids);
+      commitsAtWindow = commitsOf(dbName);
+      windowStart = performance.timeOrigin + performance.now();
+    }, WARMUP * 1000);
+    const placements = await runOpenLoop({ url: gateway, headers, body, rate, seconds: WARMUP + SECONDS });
+    clearTimeout(windowTimer);
+    const cpuAtEnd = cpuMsOf(pids);
+    const commits = (await commitsOf(dbName)) - (await commitsAtWindow);
+    const loadAfter = loadAverage();
+    const windowEnd = windowStart + SECONDS * 1000;
+    const placed = placements.answers.filter((answer) => !answer.error);
+    const numbers = placed.map(
+      (answer) => (answer.data as { placeOrder: { number: string } }).placeOrder.number,
     );
-    placeMs.push(performance.now() - started);
-  };
-  // A failed placement is counted and shown, not fatal: the loop places another.
-  const placeCounted = () =>
-    place().catch((error: unknown) => {
-      failures.push((error as Error).message.slice(0, 200));
-      placed--;
+    await statuses.untilComplete(numbers, DRAIN * 1000);
+    const measured = placed.filter((answer) => answer.sentAt >= windowStart && answer.sentAt < windowEnd);
+    const latency = measured.map((answer) => {
+      const number = (answer.data as { placeOrder: { number: string } }).placeOrder.number;
+      return (statuses!.completeAt.get(number) ?? Infinity) - answer.sentAt;
     });
-  const feeder = (async () => {
-    while (!stop) {
-      const room = IN_FLIGHT - (placed - completed);
-      if (room > 0) {
-        placed += room;
-        await Promise.all(Array.from({ length: room }, placeCounted));
-      } else await sleep(10);
-    }
-  })();
-  const counter = (async () => {
-    while (!stop) {
-      completed = await completedCount();
-      await sleep(100);
-    }
-  })();
-
-  await sleep(WARMUP * 1000);
-  const startCount = await completedCount();
-  const startAt = performance.now();
-  await sleep(SECONDS * 1000);
-  const endCount = await completedCount();
-  const seconds = (performance.now() - startAt) / 1000;
-  stop = true;
-  await Promise.all([feeder, counter]);
-
-  const statuses = await query<{ status: string; n: string }>(
-    ordersDb,
-    `select status, count(*) as n from orders."order" group by status order by status`,
-  );
-  const [phases] = await query<Record<string, number>>(
-    ordersDb,
-    `select
-       percentile_cont(0.5) within group (order by extract(epoch from scheduled_at - placed_at))::float8 * 1000 as "verified→scheduled p50 ms",
-       percentile_cont(0.95) within group (order by extract(epoch from scheduled_at - placed_at))::float8 * 1000 as "verified→scheduled p95 ms",
-       percentile_cont(0.5) within group (order by extract(epoch from completed_at - scheduled_at))::float8 * 1000 as "scheduled→complete p50 ms",
-       percentile_cont(0.95) within group (order by extract(epoch from completed_at - scheduled_at))::float8 * 1000 as "scheduled→complete p95 ms"
-     from orders."order" where status = 'COMPLETE'`,
-  );
-  // Where the time goes: the factory's confirmation alone, one request at a time, after the load stops.
-  const basic = `Basic ${Buffer.from('orders:factory-floor-local-orders-secret').toString('base64')}`;
-  const submitMs: number[] = [];
-  for (let probe = 0; probe < 5; probe++) {
-    const started = performance.now();
-    await fetch(env.FACTORY_URL, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: basic },
-      body: JSON.stringify({
-        query: `mutation ($input: ProductionRequestInput!) { submitProductionRequest(factory: "widgets", input: $input) { orderNumber } }`,
-        variables: {
-          input: {
-            orderNumber: `PROBE-${probe}`,
-            lines: [{ lineId: crypto.randomUUID(), product: 'WIDGET', quantity: 1 }],
-          },
-        },
-      }),
-    });
-    submitMs.push(performance.now() - started);
+    const completedInWindow = [...statuses.completeAt.values()].filter(
+      (at) => at >= windowStart && at < windowEnd,
+    ).length;
+    const verification = await verifyOrders(databaseUrl, numbers);
+    const cpuPerOrder = Object.fromEntries(
+      Object.entries(cpuAtEnd).map(([name, ms]) => [
+        name,
+        +((ms - (cpuAtWindow[name] ?? 0)) / Math.max(1, completedInWindow)).toFixed(1),
+      ]),
+    );
+    return {
+      checkout: root === here ? 'this' : root,
+      'offered /s': rate,
+      'completed /s': +(completedInWindow / SECONDS).toFixed(1),
+      'place→COMPLETE p50 ms': Math.round(percentile(latency, 0.5)),
+      'place→COMPLETE p99 ms': Math.round(percentile(latency, 0.99)),
+      'placeOrder p50 ms': Math.round(
+        percentile(
+          measured.map((answer) => answer.ms),
+          0.5,
+        ),
+      ),
+      'placeOrder p99 ms': Math.round(
+        percentile(
+          measured.map((answer) => answer.ms),
+          0.99,
+        ),
+      ),
+      'failed placements': placements.answers.length - placed.length,
+      'late sends': placements.late,
+      'not COMPLETE': verification.notComplete,
+      'wrong history': verification.wrongHistory,
+      'outbox not once': verification.outboxNotOnce,
+      'PG commits/order': +(commits / Math.max(1, completedInWindow)).toFixed(1),
+      'CPU ms/order': Object.entries(cpuPerOrder)
+        .map(([name, ms]) => `${name[0]}${ms}`)
+        .join(' '),
+      load: `${loadBefore}→${loadAfter}`,
+      ...(died.length ? { 'exited early': died.join(' ') } : {}),
+      ...(placements.firstError ? { 'first error': placements.firstError.slice(0, 80) } : {}),
+    };
+  } finally {
+    stopping = true;
+    await statuses?.close();
+    await stopServices(children);
+    await adminQuery(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
   }
-  if (failures.length) console.error('first failed placement:', failures[0]);
-  await orders.close();
-  await factory.close();
-  await customers.close();
-  await query(adminUrl, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  const round = (value: number | undefined) =>
-    value === undefined || value === null ? null : Math.round(value);
-  return {
-    run: index + 1,
-    seconds: +seconds.toFixed(1),
-    completed: endCount - startCount,
-    ordersPerSecond: +((endCount - startCount) / seconds).toFixed(2),
-    'placeOrder p50 ms': Math.round(placeMs.sort((a, b) => a - b)[Math.floor(placeMs.length / 2)] ?? 0),
-    'failed placements': failures.length,
-    'idle factory submit p50 ms': Math.round(submitMs.sort((a, b) => a - b)[2]!),
-    'left at end': statuses.map((row) => `${row.status}:${row.n}`).join(' '),
-    ...Object.fromEntries(Object.entries(phases ?? {}).map(([key, value]) => [key, round(value)])),
-  };
 }
 
-const mongo = await throwawayMongo('bench');
-const mongoUrl = mongo.url;
-const stopMongo = mongo.stop;
+const mongo = await throwawayMongo('bench-e2e');
 const results = [];
 try {
-  for (let index = 0; index < RUNS; index++) results.push(await run(index, mongoUrl));
+  let index = 0;
+  for (const rate of rates)
+    for (const root of checkouts) results.push(await run(root, rate, mongo.url, index++));
 } finally {
-  await stopMongo();
+  await mongo.stop();
 }
 console.table(results);
-const sorted = results.map((result) => result.ordersPerSecond).sort((a, b) => a - b);
 console.log(
-  `median end-to-end throughput at SIM_TIME_SCALE=0: ${sorted[Math.floor(sorted.length / 2)]} orders/s ` +
-    `(${RUNS} runs of ${SECONDS} s, ${IN_FLIGHT} orders in flight, 2 lines per order on 2 factories)`,
+  `${SECONDS} s measured after ${WARMUP} s warm-up, 2-line orders (widgets + gadgets), SIM_TIME_SCALE=0` +
+    (SEED ? `, ${SEED} delivered outbox rows seeded` : '') +
+    '; CPU ms/order: c customers, f factory, o orders, g gateway',
 );

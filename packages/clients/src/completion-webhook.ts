@@ -6,7 +6,7 @@ import { FACTORY_IDS } from '#catalogue/products.ts';
  * the order service (receiver): POST `${ORDERS_WEBHOOK_URL}/${factory}`,
  * signed with that factory's secret.
  */
-export const MAX_COMPLETIONS_PER_WEBHOOK = 100;
+export const MAX_COMPLETIONS_PER_WEBHOOK = 500;
 
 const instant = z.iso.datetime({ offset: true });
 
@@ -20,6 +20,8 @@ export const completionSchema = z.object({
   queuedAt: instant,
   startedAt: instant.nullable(),
   completedAt: instant,
+  /** The W3C traceparent given in the production request, if any. */
+  traceparent: z.string().max(55).optional(),
 });
 
 export const completionWebhookSchema = z

@@ -6,12 +6,12 @@ import { mountAgendash } from '#kit/agendash.ts';
 import { listen, type Listening } from '#kit/http.ts';
 import { createLogger, type Logger } from '#kit/logger.ts';
 import { ensurePostgresDatabase } from '#kit/postgres.ts';
-import type { OrdersConfig } from './config.ts';
+import { factoryUrlOf, type OrdersConfig } from './config.ts';
 import { createCustomersClient, type CustomerLookup } from '#clients/customers-client.ts';
 import { createFactoryClient } from './factory/factory-client.ts';
 import { startJobLoop, type JobLoop } from './jobs/job-loop.ts';
 import { registerJobs } from './jobs/random-order-job.ts';
-import { schedulingPass } from './jobs/scheduling-job.ts';
+import { startSchedulingJob } from './jobs/scheduling-job.ts';
 import { ormConfig } from './mikro-orm.config.ts';
 import { createLogSink } from './outbox/log-sink.ts';
 import { outboxPass } from './outbox/outbox-dispatcher.ts';
@@ -23,6 +23,9 @@ import { registerOrderMetrics } from './metrics/order-metrics.ts';
 import { createServer, type OrdersDeps } from './server.ts';
 import { listenForOrderUpdates } from './subscriptions/order-notifications.ts';
 import { ordersChangedSince } from './subscriptions/orders-changed-since.ts';
+
+/** How long the outbox waits after a commit woke it, so one pass takes the messages of several commits. */
+const OUTBOX_WAKE_MS = 20;
 
 export interface OrdersService {
   orm: MikroORM;
@@ -61,7 +64,7 @@ export async function startOrdersService(
     options.customers ??
     createCustomersClient({ url: config.CUSTOMERS_URL, serviceTokenSecret: config.SERVICE_TOKEN_SECRET });
   const factories = createFactoryClient({
-    url: config.FACTORY_URL,
+    urlOf: (factory) => factoryUrlOf(config, factory),
     clientName: config.FACTORY_CLIENT_NAME,
     clientSecret: config.FACTORY_CLIENT_SECRET,
   });
@@ -72,18 +75,29 @@ export async function startOrdersService(
   const retry = { retryBaseMs: config.RETRY_BASE_MS, retryMaxMs: config.RETRY_MAX_MS };
   // Scheduling stays a PostgreSQL loop: it claims orders (FOR UPDATE SKIP LOCKED) in the same database,
   // and marks them SCHEDULED with history and outbox in one transaction, which Agenda on MongoDB cannot join.
-  const scheduling = startJobLoop(
-    'scheduling',
-    config.JOB_POLL_MS,
-    schedulingPass({ orm, factories, logger, ...retry, leaseMs: config.SCHEDULING_CLAIM_MS }),
+  const scheduling = startSchedulingJob({
+    orm,
+    factories,
     logger,
-  );
+    ...retry,
+    leaseMs: config.SCHEDULING_CLAIM_MS,
+    everyMs: config.JOB_POLL_MS,
+    onScheduled: () => wakeOutbox(),
+  });
   const outbox = startJobLoop(
     'outbox',
     config.JOB_POLL_MS,
     outboxPass({ orm, logger, sinks, locks: sinkLocks, ...retry }),
     logger,
   );
+  // Woken by this process's commits, a few at a time (the poll still finds other processes' messages).
+  let wakeTimer: NodeJS.Timeout | undefined;
+  const wakeOutbox = () => {
+    wakeTimer ??= setTimeout(() => {
+      wakeTimer = undefined;
+      outbox.kick();
+    }, OUTBOX_WAKE_MS);
+  };
   const agenda = createAgenda({
     db: mongo.db(config.ORDERS_MONGO_DB),
     name: `orders-${process.pid}`,
@@ -102,7 +116,16 @@ export async function startOrdersService(
     config,
     orm,
     logger,
-    services: { customers, updates, randomOrders, orderPlaced: () => scheduling.kick() },
+    services: {
+      customers,
+      updates,
+      randomOrders,
+      orderPlaced: () => {
+        scheduling.kick();
+        wakeOutbox();
+      },
+      statusChanged: wakeOutbox,
+    },
     afterWebhookRecord: options.afterWebhookRecord ?? crashAfterWebhookCommit(config),
     sinks,
   });
@@ -114,6 +137,7 @@ export async function startOrdersService(
   const close = async () => {
     // drain, not stop: a running random order finishes rather than being unlocked for another worker to redo.
     await drainAgenda(agenda);
+    clearTimeout(wakeTimer);
     await Promise.all([scheduling.drain(), outbox.drain()]);
     await sinkLocks.close();
     await subscriptions.close();

@@ -19,6 +19,10 @@ export const ordersConfigSchema = z.object({
   ORDERS_AGENDA_PROCESS_EVERY_MS: z.coerce.number().int().min(10).default(1000),
   CUSTOMERS_URL: env.url('http://127.0.0.1:4001/graphql'),
   FACTORY_URL: env.url('http://127.0.0.1:4003/graphql'),
+  /** Where one factory is, when not at FACTORY_URL (e.g. each factory in its own process). */
+  FACTORY_URL_WIDGETS: z.url().optional(),
+  FACTORY_URL_GADGETS: z.url().optional(),
+  FACTORY_URL_GIZMOS: z.url().optional(),
   FACTORY_CLIENT_NAME: z.string().min(1).default('orders'),
   FACTORY_CLIENT_SECRET: env.secret('factory-floor-local-orders-secret', 8),
   /** Each factory's completion webhooks must be signed with its own secret... */
@@ -59,6 +63,16 @@ export function webhookSecretsOf(config: OrdersConfig, factory: FactoryId): stri
     gizmos: [config.WEBHOOK_SECRET_GIZMOS, config.WEBHOOK_SECRET_GIZMOS_PREVIOUS],
   }[factory] as [string, string | undefined];
   return previous ? [current, previous] : [current];
+}
+
+/** The address of `factory`'s GraphQL endpoint: FACTORY_URL_<FACTORY>, else FACTORY_URL. */
+export function factoryUrlOf(config: OrdersConfig, factory: string): string {
+  const own = {
+    widgets: config.FACTORY_URL_WIDGETS,
+    gadgets: config.FACTORY_URL_GADGETS,
+    gizmos: config.FACTORY_URL_GIZMOS,
+  }[factory];
+  return own ?? config.FACTORY_URL;
 }
 
 export const loadOrdersConfig = (source: Record<string, string | undefined> = process.env): OrdersConfig => ({

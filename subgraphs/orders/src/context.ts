@@ -11,6 +11,8 @@ export interface OrdersServices {
   updates: OrderUpdates;
   /** Tells the scheduling job an order is waiting, so it need not wait for its next poll. */
   orderPlaced: () => void;
+  /** A status change committed (wakes the outbox instead of waiting for its poll). */
+  statusChanged?: () => void;
   /** The random-order settings, kept in the recurring Agenda job. */
   randomOrders: RandomOrderSchedule;
 }

@@ -93,6 +93,7 @@ export async function createServer({
         logger,
         secretsOf: (factory) => webhookSecretsOf(config, factory),
         afterRecord: afterWebhookRecord,
+        onRecorded: services.statusChanged,
       });
       mountOutboxStatus(express, orm, sinks, verifier);
     },

@@ -244,4 +244,32 @@ describe('placeOrder', () => {
       await client.end();
     }
   });
+
+  it("keeps the placement's traceparent with the order and in its outbox message", async () => {
+    const customers = createCustomersClient({
+      url: stack.customersUrl,
+      serviceTokenSecret: TEST_SERVICE_TOKEN_SECRET,
+    });
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const order = await placeOrderInProcess(stack.orders.orm.em.fork(), customers, {
+      customerId,
+      lines: [{ product: 'WIDGET', quantity: 1 }],
+      source: 'MANUAL',
+      traceparent,
+    });
+    expect(order.number).toMatch(/^ORD-\d{6,}$/);
+    const client = new pg.Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ stored: string | null; carried: string | null; key: string }>(
+        `select o.traceparent as stored, m.payload->>'traceparent' as carried, m.key
+          from orders."order" o join orders.outbox_message m on m.payload->>'orderNumber' = o.number
+          where o.number = $1`,
+        [order.number],
+      );
+      expect(rows).toEqual([{ stored: traceparent, carried: traceparent, key: order.number }]);
+    } finally {
+      await client.end();
+    }
+  });
 });

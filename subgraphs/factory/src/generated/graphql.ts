@@ -75,12 +75,25 @@ export type Mutation = {
    * Not in the public API (@inaccessible): only the order service calls it, straight at the factory.
    */
   submitProductionRequest: ProductionReceipt;
+  /**
+   * Many production requests in one call (one per order), for a registered API client of `factory`.
+   * Each request is validated and stored on its own; results come back in the order of `requests`.
+   * At most 500 requests per call (more is BAD_USER_INPUT on `requests`, nothing stored).
+   * Idempotent per (orderNumber, lineId), exactly as submitProductionRequest.
+   */
+  submitProductionRequests: Array<ProductionRequestResult>;
 };
 
 
 export type MutationSubmitProductionRequestArgs = {
   factory: Scalars['ID']['input'];
   input: ProductionRequestInput;
+};
+
+
+export type MutationSubmitProductionRequestsArgs = {
+  factory: Scalars['ID']['input'];
+  requests: Array<ProductionRequestInput>;
 };
 
 export type PageInfo = {
@@ -156,9 +169,28 @@ export type ProductionReceipt = {
   productionOrders: Array<ProductionOrder>;
 };
 
+export type ProductionRequestError = {
+  __typename?: 'ProductionRequestError';
+  /** Stable code, as extensions.code would be: BAD_USER_INPUT, CONFLICT, … */
+  code: Scalars['String']['output'];
+  /** The field at fault, e.g. requests.3.lines.0.quantity */
+  field?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
 export type ProductionRequestInput = {
   lines: Array<ProductionLineInput>;
   orderNumber: Scalars['String']['input'];
+  /** W3C traceparent of the order's trace, carried to production and back in its completion (optional). */
+  traceparent?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One request's outcome in a batch: a receipt, or the error that refused that request alone. */
+export type ProductionRequestResult = {
+  __typename?: 'ProductionRequestResult';
+  error?: Maybe<ProductionRequestError>;
+  orderNumber: Scalars['String']['output'];
+  receipt?: Maybe<ProductionReceipt>;
 };
 
 export type ProductionStatus =
@@ -352,7 +384,9 @@ export type ResolversTypes = ResolversObject<{
   ProductionOrderConnection: ResolverTypeWrapper<Omit<ProductionOrderConnection, 'edges'> & { edges: Array<ResolversTypes['ProductionOrderEdge']> }>;
   ProductionOrderEdge: ResolverTypeWrapper<Omit<ProductionOrderEdge, 'node'> & { node: ResolversTypes['ProductionOrder'] }>;
   ProductionReceipt: ResolverTypeWrapper<ReceiptParent>;
+  ProductionRequestError: ResolverTypeWrapper<ProductionRequestError>;
   ProductionRequestInput: ProductionRequestInput;
+  ProductionRequestResult: ResolverTypeWrapper<Omit<ProductionRequestResult, 'receipt'> & { receipt?: Maybe<ResolversTypes['ProductionReceipt']> }>;
   ProductionStatus: ProductionStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryDoc>;
@@ -381,7 +415,9 @@ export type ResolversParentTypes = ResolversObject<{
   ProductionOrderConnection: Omit<ProductionOrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductionOrderEdge']> };
   ProductionOrderEdge: Omit<ProductionOrderEdge, 'node'> & { node: ResolversParentTypes['ProductionOrder'] };
   ProductionReceipt: ReceiptParent;
+  ProductionRequestError: ProductionRequestError;
   ProductionRequestInput: ProductionRequestInput;
+  ProductionRequestResult: Omit<ProductionRequestResult, 'receipt'> & { receipt?: Maybe<ResolversParentTypes['ProductionReceipt']> };
   Query: Record<PropertyKey, never>;
   WebhookDelivery: WebhookDeliveryDoc;
   Widget: ProductSpec;
@@ -437,6 +473,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   submitProductionRequest?: Resolver<ResolversTypes['ProductionReceipt'], ParentType, ContextType, RequireFields<MutationSubmitProductionRequestArgs, 'factory' | 'input'>>;
+  submitProductionRequests?: Resolver<Array<ResolversTypes['ProductionRequestResult']>, ParentType, ContextType, RequireFields<MutationSubmitProductionRequestsArgs, 'factory' | 'requests'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -483,6 +520,18 @@ export type ProductionReceiptResolvers<ContextType = Context, ParentType extends
   productionOrders?: Resolver<Array<ResolversTypes['ProductionOrder']>, ParentType, ContextType>;
 }>;
 
+export type ProductionRequestErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductionRequestError'] = ResolversParentTypes['ProductionRequestError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ProductionRequestResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductionRequestResult'] = ResolversParentTypes['ProductionRequestResult']> = ResolversObject<{
+  error?: Resolver<Maybe<ResolversTypes['ProductionRequestError']>, ParentType, ContextType>;
+  orderNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  receipt?: Resolver<Maybe<ResolversTypes['ProductionReceipt']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   factories?: Resolver<Array<ResolversTypes['Factory']>, ParentType, ContextType>;
   factory?: Resolver<Maybe<ResolversTypes['Factory']>, ParentType, ContextType, RequireFields<QueryFactoryArgs, 'id'>>;
@@ -524,6 +573,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ProductionOrderConnection?: ProductionOrderConnectionResolvers<ContextType>;
   ProductionOrderEdge?: ProductionOrderEdgeResolvers<ContextType>;
   ProductionReceipt?: ProductionReceiptResolvers<ContextType>;
+  ProductionRequestError?: ProductionRequestErrorResolvers<ContextType>;
+  ProductionRequestResult?: ProductionRequestResultResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
   Widget?: WidgetResolvers<ContextType>;

@@ -36,6 +36,8 @@ export interface ProductionOrderDoc {
   completedAt: Date | null;
   productionLine: number | null;
   webhook: WebhookDelivery | null;
+  /** W3C traceparent of the order's trace, from the production request; returned in the completion. */
+  traceparent?: string | null;
 }
 
 /** Public ids carry their factory (`widgets:<ObjectId>`) so a reference finds its database without a lookup. */

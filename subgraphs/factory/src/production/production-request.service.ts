@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PRODUCT_OF_FACTORY, type FactoryId, type ProductKind } from '#catalogue/products.ts';
 import { resolveAttributes, validateQuantity } from '#catalogue/attributes.ts';
 import { productionSeconds } from '#catalogue/production-time.ts';
-import { ConflictError, ValidationError } from '#kit/errors.ts';
+import { ConflictError, DomainError, ValidationError } from '#kit/errors.ts';
 import type { ProductionOrderDoc } from './production-order.ts';
 import type { ProductionOrderRepository } from './production-order.repository.ts';
 
@@ -18,9 +18,12 @@ export interface ProductionLineRequest {
 export interface ProductionRequest {
   orderNumber: string;
   lines: readonly ProductionLineRequest[];
+  traceparent?: string | null | undefined;
 }
 
 const MAX_LINES = 100;
+/** W3C trace context, version 00: `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`. */
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const isUuid = (text: string) => z.uuid().safeParse(text).success;
 
 /** Checks a whole request before anything is stored; throws ValidationError naming the field. */
@@ -35,6 +38,9 @@ export function validateRequest(
   if (request.lines.length === 0) throw new ValidationError('lines', 'must list at least one line');
   if (request.lines.length > MAX_LINES)
     throw new ValidationError('lines', `must list at most ${MAX_LINES} lines`);
+  const traceparent = request.traceparent ?? null;
+  if (traceparent !== null && !TRACEPARENT.test(traceparent))
+    throw new ValidationError('traceparent', 'must be a W3C traceparent (00-<trace id>-<parent id>-<flags>)');
   const seen = new Set<string>();
   return request.lines.map((line, index) => {
     const path = `lines.${index}`;
@@ -64,6 +70,7 @@ export function validateRequest(
       completedAt: null,
       productionLine: null,
       webhook: null,
+      traceparent,
     };
   });
 }
@@ -100,6 +107,48 @@ export async function submitProductionRequest(
   checkSameConfiguration(wanted, stored);
   void deps.dispatch();
   return wanted.map((doc) => stored.find((other) => other.lineId === doc.lineId)!);
+}
+
+export const MAX_REQUESTS_PER_BATCH = 500;
+
+export type BatchResult =
+  | { orderNumber: string; orders: ProductionOrderDoc[] }
+  | { orderNumber: string; error: { code: string; field: string | null; message: string } };
+
+/**
+ * Many requests in one call: each is validated and stored on its own, so a bad
+ * one gets its error (field prefixed `requests.<i>.`) and the others are stored.
+ */
+export async function submitProductionRequests(
+  deps: { orders: ProductionOrderRepository; dispatch: () => Promise<void> },
+  factory: FactoryId,
+  requests: readonly ProductionRequest[],
+  now = new Date(),
+): Promise<BatchResult[]> {
+  if (requests.length > MAX_REQUESTS_PER_BATCH)
+    throw new ValidationError('requests', `must list at most ${MAX_REQUESTS_PER_BATCH} requests`);
+  return Promise.all(
+    requests.map(async (request, index): Promise<BatchResult> => {
+      try {
+        return {
+          orderNumber: request.orderNumber,
+          orders: await submitProductionRequest(deps, factory, request, now),
+        };
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return { orderNumber: request.orderNumber, error: batchErrorOf(error, index) };
+      }
+    }),
+  );
+}
+
+/** A request's error as the batch answers it: the field path starts at `requests.<index>`. */
+export function batchErrorOf(error: DomainError, index: number) {
+  const field = typeof error.details.field === 'string' ? error.details.field : null;
+  const path = field === null ? `requests.${index}` : `requests.${index}.${field}`;
+  const message =
+    error instanceof ValidationError ? `${path}: ${error.message.slice(field!.length + 2)}` : error.message;
+  return { code: error.code, field: path, message };
 }
 
 function checkSameConfiguration(wanted: ProductionOrderDoc[], stored: ProductionOrderDoc[]): void {

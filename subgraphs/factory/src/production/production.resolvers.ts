@@ -3,10 +3,14 @@ import { NotFoundError, ValidationError } from '#kit/errors.ts';
 import { authenticateClient } from '../clients/client-auth.ts';
 import type { Context } from '../context.ts';
 import type { FactoryUnit } from '../factory/factory-unit.ts';
-import type { Resolvers } from '../generated/graphql.ts';
+import type { ProductionRequestInput, Resolvers } from '../generated/graphql.ts';
 import { productionOrderId, type ProductionOrderDoc } from './production-order.ts';
 import { pageProductionOrders } from './production-order.page.ts';
-import { submitProductionRequest } from './production-request.service.ts';
+import {
+  submitProductionRequest,
+  submitProductionRequests,
+  type ProductionRequest,
+} from './production-request.service.ts';
 
 export interface ReceiptParent {
   factory: FactoryUnit;
@@ -21,6 +25,24 @@ function unitsFor(context: Context, factory: string | null | undefined): Factory
   if (!unit) throw new NotFoundError('Factory', factory);
   return [unit];
 }
+
+/** The factory a production request names, once its API client is authenticated for it. */
+async function requestedFactory(context: Context, factory: string): Promise<FactoryUnit> {
+  const unit = context.factories.get(factory as never);
+  if (!unit) {
+    if (!['widgets', 'gadgets', 'gizmos'].includes(factory))
+      throw new ValidationError('factory', 'is not a factory');
+    throw new NotFoundError('Factory', factory);
+  }
+  await authenticateClient(context, unit);
+  return unit;
+}
+
+const requestOf = (input: ProductionRequestInput): ProductionRequest => ({
+  orderNumber: input.orderNumber,
+  lines: input.lines.map((line) => ({ ...line, lineId: String(line.lineId) })),
+  traceparent: input.traceparent,
+});
 
 export const productionResolvers: Resolvers = {
   Query: {
@@ -40,22 +62,30 @@ export const productionResolvers: Resolvers = {
   },
   Mutation: {
     submitProductionRequest: async (_parent, { factory, input }, context) => {
-      const unit = context.factories.get(factory as never);
-      if (!unit) {
-        if (!['widgets', 'gadgets', 'gizmos'].includes(factory))
-          throw new ValidationError('factory', 'is not a factory');
-        throw new NotFoundError('Factory', factory);
-      }
-      await authenticateClient(context, unit);
+      const unit = await requestedFactory(context, factory);
       const productionOrders = await submitProductionRequest(
         { orders: unit.orders, dispatch: unit.dispatch },
         unit.id,
-        {
-          orderNumber: input.orderNumber,
-          lines: input.lines.map((line) => ({ ...line, lineId: String(line.lineId) })),
-        },
+        requestOf(input),
       );
       return { factory: unit, orderNumber: productionOrders[0]!.orderNumber, productionOrders };
+    },
+    submitProductionRequests: async (_parent, { factory, requests }, context) => {
+      const unit = await requestedFactory(context, factory);
+      const results = await submitProductionRequests(
+        { orders: unit.orders, dispatch: unit.dispatch },
+        unit.id,
+        requests.map(requestOf),
+      );
+      return results.map((result) =>
+        'error' in result
+          ? { orderNumber: result.orderNumber, receipt: null, error: result.error }
+          : {
+              orderNumber: result.orderNumber,
+              receipt: { factory: unit, orderNumber: result.orderNumber, productionOrders: result.orders },
+              error: null,
+            },
+      );
     },
   },
   ProductionOrder: {

@@ -30,6 +30,7 @@ export function completionOf(doc: ProductionOrderDoc): Completion {
     startedAt: doc.startedAt?.toISOString() ?? null,
     // Never sent without a completion time: the contract check below refuses ''.
     completedAt: doc.completedAt?.toISOString() ?? '',
+    ...(doc.traceparent ? { traceparent: doc.traceparent } : {}),
   };
 }
 

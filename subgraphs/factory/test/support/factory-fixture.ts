@@ -69,3 +69,40 @@ export const submit = (
   graphql<{
     submitProductionRequest: { productionOrders: { id: string; lineId: string; status: string }[] };
   }>(url, SUBMIT, { factory, input }, null, authorization ? { authorization } : {});
+
+export const SUBMIT_BATCH = /* GraphQL */ `
+  mutation SubmitBatch($factory: ID!, $requests: [ProductionRequestInput!]!) {
+    submitProductionRequests(factory: $factory, requests: $requests) {
+      orderNumber
+      receipt {
+        orderNumber
+        productionOrders {
+          id
+          lineId
+          status
+        }
+      }
+      error {
+        code
+        field
+        message
+      }
+    }
+  }
+`;
+
+export interface BatchResult {
+  orderNumber: string;
+  receipt: { orderNumber: string; productionOrders: { id: string; lineId: string; status: string }[] } | null;
+  error: { code: string; field: string | null; message: string } | null;
+}
+
+/** Submits many requests in one call as an API client (HTTP Basic). */
+export const submitBatch = (
+  url: string,
+  factory: string,
+  requests: { orderNumber: string; lines: LineInput[]; traceparent?: string }[],
+) =>
+  graphql<{ submitProductionRequests: BatchResult[] }>(url, SUBMIT_BATCH, { factory, requests }, null, {
+    authorization: basic(CLIENT.name, CLIENT.secret),
+  });

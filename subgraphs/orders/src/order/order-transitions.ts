@@ -1,16 +1,17 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendOutboxMessage } from '../outbox/outbox.repository.ts';
 import type { OrderStatusChangedPayload } from '../outbox/outbox-message.ts';
-import { notifyOrderUpdated } from '../subscriptions/order-notifications.ts';
-import { OrderEventSchema } from './order-event.entity.ts';
-import { OrderLineSchema, type OrderLine } from './order-line.entity.ts';
-import type { Order, OrderStatus } from './order.entity.ts';
+import type { OrderLine } from './order-line.entity.ts';
+import type { StatusChange, StoredOrder } from './order.repository.ts';
+import type { OrderStatus } from './order.entity.ts';
 
 const iso = (date: Date | null | undefined) => (date ? new Date(date).toISOString() : null);
 
-function statusChangedPayload(
-  order: Order,
-  lines: readonly OrderLine[],
+/** The rule that completes an order: every one of its lines is COMPLETED. */
+export const everyLineCompleted = (lines: readonly OrderLine[]) =>
+  lines.length > 0 && lines.every((line) => line.status === 'COMPLETED');
+
+export function statusChangedPayload(
+  order: StoredOrder,
+  lines: readonly Pick<OrderLine, 'product' | 'quantity' | 'attributes'>[],
   previousStatus: OrderStatus | null,
   at: Date,
   note: string | null,
@@ -31,29 +32,28 @@ function statusChangedPayload(
     scheduledAt: iso(order.scheduledAt),
     completedAt: iso(order.completedAt),
     note,
+    ...(order.traceparent ? { traceparent: order.traceparent } : {}),
   };
 }
 
 /**
- * Records a status change inside the caller's transaction: the order's
- * status and timestamp, a history event, an outbox message, and a
- * notification that PostgreSQL delivers to subscribers only at commit.
- * `previousStatus` is null for a newly placed order.
+ * An order moving to `status`: its new state (a copy; `order` is left as it
+ * was) and the change to record with recordStatusChanges (history event,
+ * outbox message, notification, all in the caller's transaction).
  */
-export async function recordStatusChange(
-  tx: EntityManager,
-  order: Order,
+export function changeStatus(
+  order: StoredOrder,
+  lines: readonly OrderLine[],
   status: OrderStatus,
-  previousStatus: OrderStatus | null,
-  note: string | null = null,
+  note: string | null,
   at = new Date(),
-): Promise<void> {
-  order.status = status;
-  if (status === 'SCHEDULED') order.scheduledAt = at;
-  if (status === 'COMPLETE') order.completedAt = at;
-  tx.create(OrderEventSchema, { orderId: order.id, status, at, note });
-  await tx.flush();
-  const lines = await tx.find(OrderLineSchema, { orderId: order.id }, { orderBy: { position: 'asc' } });
-  await appendOutboxMessage(tx, statusChangedPayload(order, lines, previousStatus, at, note));
-  await notifyOrderUpdated(tx, order);
+): StatusChange {
+  const next: StoredOrder = { ...order, status, version: order.version + 1 };
+  if (status === 'SCHEDULED') {
+    next.scheduledAt = at;
+    next.nextScheduleAt = null;
+    next.lastScheduleError = null;
+  }
+  if (status === 'COMPLETE') next.completedAt = at;
+  return { order: next, at, note, payload: statusChangedPayload(next, lines, order.status, at, note) };
 }

@@ -26,6 +26,8 @@ export const OrderSchema = defineEntity({
     scheduleAttempts: p.integer().default(0),
     nextScheduleAt: p.datetime().nullable(),
     lastScheduleError: p.text().nullable(),
+    /** W3C traceparent of the span that placed the order (carried to production and the outbox). */
+    traceparent: p.string().length(55).nullable(),
     version: p.integer().version(),
   },
 });

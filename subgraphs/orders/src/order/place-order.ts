@@ -3,10 +3,10 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ValidationError } from '#kit/errors.ts';
 import type { CustomerLookup } from '#clients/customers-client.ts';
 import { draftLines, type OrderLineInput } from './order-draft.ts';
-import { OrderLineSchema } from './order-line.entity.ts';
-import { recordStatusChange } from './order-transitions.ts';
+import { findOrderByClientRequestId, insertPlacedOrder, type StoredOrder } from './order.repository.ts';
+import { statusChangedPayload } from './order-transitions.ts';
 import { firstOrderFor } from './repeated-placement.ts';
-import { OrderSchema, type Order, type OrderSource } from './order.entity.ts';
+import type { OrderSource } from './order.entity.ts';
 
 export interface PlaceOrderCommand {
   customerId: string;
@@ -14,15 +14,15 @@ export interface PlaceOrderCommand {
   source: OrderSource;
   /** Idempotency-Key header or clientRequestId input. */
   clientRequestId?: string | null;
+  /** W3C traceparent of the placement's span, kept with the order and carried to production and the outbox. */
+  traceparent?: string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const formatNumber = (value: number | string) => `ORD-${String(value).padStart(6, '0')}`;
-
 /**
- * Verifies and stores an order as VERIFIED with its history event and outbox
- * message in one transaction, due for scheduling at once. Invalid input
+ * Verifies and stores an order as VERIFIED with its history event, outbox
+ * message and notification in one statement, due for scheduling at once. Invalid input
  * throws before anything is written, except an AUTOMATED order whose
  * customer was archived after it was picked: that one is stored as REJECTED.
  * A repeated clientRequestId returns the first order if it asks for the same
@@ -32,13 +32,13 @@ export async function placeOrder(
   em: EntityManager,
   customers: CustomerLookup,
   command: PlaceOrderCommand,
-): Promise<Order> {
+): Promise<StoredOrder> {
   const requestId = command.clientRequestId?.trim() || null;
   if (requestId && requestId.length > 200)
     throw new ValidationError('input.clientRequestId', 'must be at most 200 characters');
   const lines = draftLines(command.lines);
   if (requestId) {
-    const existing = await em.fork().findOne(OrderSchema, { clientRequestId: requestId });
+    const existing = await findOrderByClientRequestId(em, requestId);
     if (existing) return firstOrderFor(em.fork(), existing, command.customerId, lines);
   }
   // Fresh, not from the lookup cache: a customer archived a moment ago may not be ordered for.
@@ -50,35 +50,47 @@ export async function placeOrder(
   const rejection = customer.active ? null : `customer ${command.customerId} is archived`;
   if (rejection && command.source !== 'AUTOMATED') throw new ValidationError('input.customerId', rejection);
 
+  const status = rejection ? 'REJECTED' : 'VERIFIED';
+  const note = rejection ?? 'customer and lines verified';
+  const placedAt = new Date();
+  const traceparent = command.traceparent ?? null;
+  const unnumbered = {
+    ...customerColumns(customer),
+    number: '',
+    status,
+    source: command.source,
+    placedAt,
+    scheduledAt: null,
+    completedAt: null,
+    traceparent,
+  } as unknown as StoredOrder;
   try {
-    return await em.fork().transactional(async (tx) => {
-      const [row] = await tx.execute<{ value: string }[]>(
-        `select nextval('"orders"."order_number_seq"') as value`,
-      );
-      const order = tx.create(OrderSchema, {
-        number: formatNumber(row!.value),
-        clientRequestId: requestId,
-        customerId: customer.id,
-        customerName: customer.name,
-        customerEmail: customer.email,
-        status: rejection ? 'REJECTED' : 'VERIFIED',
-        source: command.source,
-        placedAt: new Date(),
-        scheduleAttempts: 0,
-        nextScheduleAt: rejection ? null : new Date(),
-      });
-      await tx.flush();
-      for (const line of lines) tx.create(OrderLineSchema, { ...line, orderId: order.id, status: 'PENDING' });
-      if (rejection) await recordStatusChange(tx, order, 'REJECTED', null, rejection);
-      else await recordStatusChange(tx, order, 'VERIFIED', null, 'customer and lines verified');
-      return order;
+    return await insertPlacedOrder(em, {
+      clientRequestId: requestId,
+      customer,
+      status,
+      source: command.source,
+      placedAt,
+      traceparent,
+      lines,
+      note,
+      payload: statusChangedPayload(unnumbered, lines, null, placedAt, note),
     });
   } catch (error) {
     // Two placements with the same key raced: the loser answers with the winner's order.
-    if (requestId && error instanceof UniqueConstraintViolationException) {
-      const existing = await em.fork().findOne(OrderSchema, { clientRequestId: requestId });
+    if (requestId && isUniqueViolation(error)) {
+      const existing = await findOrderByClientRequestId(em, requestId);
       if (existing) return firstOrderFor(em.fork(), existing, command.customerId, lines);
     }
     throw error;
   }
 }
+
+const customerColumns = (customer: { id: string; name: string; email: string }) => ({
+  customerId: customer.id,
+  customerName: customer.name,
+  customerEmail: customer.email,
+});
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof UniqueConstraintViolationException || (error as { code?: string }).code === '23505';

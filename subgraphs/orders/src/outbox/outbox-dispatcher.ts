@@ -3,8 +3,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '#kit/logger.ts';
 import { backoffDelay } from '#kit/backoff.ts';
 import type { OutboxSink } from './outbox-message.ts';
-import { markDelivered, takeSinkOver, undeliveredMessages } from './outbox.repository.ts';
+import { advanceLowWater, markDelivered, takeSinkOver, undeliveredMessages } from './outbox.repository.ts';
 import { createSinkLocks, type SinkLocks } from './sink-lock.ts';
+
+const LOW_WATER_EVERY_MS = 1000;
 
 export interface OutboxDispatcherDeps {
   orm: MikroORM;
@@ -27,9 +29,16 @@ export interface OutboxDispatcherDeps {
  * holding back the other sinks. Returns true when any batch was full.
  */
 export function outboxPass(deps: OutboxDispatcherDeps) {
-  const batchSize = deps.batchSize ?? 100;
+  const batchSize = deps.batchSize ?? 500;
   const failures = new Map<string, { attempts: number; retryAt: number }>();
   const holder = randomUUID();
+  // When each sink's low-water mark was last moved up (at most every LOW_WATER_EVERY_MS: it scans the recent window).
+  const lowWaterAt = new Map<string, number>();
+  const maybeAdvanceLowWater = async (sink: string) => {
+    if (Date.now() - (lowWaterAt.get(sink) ?? 0) < LOW_WATER_EVERY_MS) return;
+    lowWaterAt.set(sink, Date.now());
+    await advanceLowWater(deps.orm.em.fork(), sink);
+  };
   const locks =
     deps.locks ?? createSinkLocks(deps.orm.config.get('clientUrl')!, deps.logger, deps.sinks.length);
 
@@ -40,7 +49,10 @@ export function outboxPass(deps: OutboxDispatcherDeps) {
     if (!lock) return false;
     try {
       const messages = await undeliveredMessages(deps.orm.em.fork(), sink.name, batchSize);
-      if (messages.length === 0) return false;
+      if (messages.length === 0) {
+        await maybeAdvanceLowWater(sink.name);
+        return false;
+      }
       try {
         if (await takeSinkOver(deps.orm.em.fork(), sink.name, holder)) sink.resume?.();
         await sink.deliver(messages);
@@ -60,6 +72,7 @@ export function outboxPass(deps: OutboxDispatcherDeps) {
       }
       failures.delete(sink.name);
       await markDelivered(deps.orm.em.fork(), sink.name, messages);
+      await maybeAdvanceLowWater(sink.name);
       return messages.length === batchSize;
     } finally {
       await lock.release();

@@ -15,8 +15,9 @@ export async function outboxBacklog(orm: MikroORM, sinks: readonly ReportingSink
       const [row] = await orm.em.fork().execute<{ backlog: string; oldest: Date | null }[]>(
         `select count(*) as backlog, min(m.created_at) as oldest
            from orders.outbox_message m
-          where not exists (select 1 from orders.outbox_delivery d where d.sink = ? and d.message_id = m.id)`,
-        [sink.name],
+          where m.id >= coalesce((select low_water from orders.outbox_sink_mark where sink = ?), 0)
+            and not exists (select 1 from orders.outbox_delivery d where d.sink = ? and d.message_id = m.id)`,
+        [sink.name, sink.name],
       );
       return {
         sink: sink.name,

@@ -11,8 +11,9 @@ export async function appendOutboxMessage(
   payload: OrderStatusChangedPayload,
 ): Promise<void> {
   await tx.execute(
-    'insert into "orders"."outbox_message" ("topic", "key", "payload", "created_at") values (?, ?, ?, ?)',
-    [ORDER_STATUS_CHANGED, payload.orderNumber, JSON.stringify(payload), new Date()],
+    `insert into "orders"."outbox_message" ("topic", "key", "payload", "created_at")
+      values (?, ?, ?, clock_timestamp())`,
+    [ORDER_STATUS_CHANGED, payload.orderNumber, JSON.stringify(payload)],
   );
 }
 
@@ -24,7 +25,18 @@ interface OutboxRow {
   created_at: Date | string;
 }
 
-/** The oldest messages `sink` has not acknowledged, in id order. */
+/**
+ * How long after its insert an outbox message is surely committed or rolled
+ * back: every transaction that writes one commits right after that statement
+ * (recordStatusChanges is the last statement of its transaction).
+ */
+export const OUTBOX_SETTLE_SECONDS = 5;
+
+/**
+ * The oldest messages `sink` has not acknowledged, in id order, from the
+ * sink's low-water mark on: everything below it is delivered, so what was
+ * delivered long ago is never scanned again.
+ */
 export async function undeliveredMessages(
   em: EntityManager,
   sink: string,
@@ -32,9 +44,10 @@ export async function undeliveredMessages(
 ): Promise<OutboxMessage[]> {
   const rows = await em.execute<OutboxRow[]>(
     `select m.* from "orders"."outbox_message" m
-      where not exists (select 1 from "orders"."outbox_delivery" d where d.sink = ? and d.message_id = m.id)
+      where m.id >= coalesce((select "low_water" from "orders"."outbox_sink_mark" where "sink" = ?), 0)
+        and not exists (select 1 from "orders"."outbox_delivery" d where d.sink = ? and d.message_id = m.id)
       order by m.id limit ?`,
-    [sink, limit],
+    [sink, sink, limit],
   );
   return rows.map((row) => ({
     id: String(row.id),
@@ -57,6 +70,26 @@ export async function markDelivered(
     `insert into "orders"."outbox_delivery" ("sink", "message_id", "delivered_at")
       select ?, "id", now() from "orders"."outbox_message" where "id" in (?) on conflict do nothing`,
     [sink, messages.map((message) => message.id)],
+  );
+}
+
+/**
+ * Moves the sink's low-water mark up to its oldest undelivered message, but
+ * never above the newest message older than OUTBOX_SETTLE_SECONDS: an id
+ * below that one was taken before it, so its transaction has ended by now;
+ * an id above it may belong to a transaction that has yet to commit.
+ */
+export async function advanceLowWater(em: EntityManager, sink: string): Promise<void> {
+  await em.execute(
+    `with cur as (select coalesce((select "low_water" from "orders"."outbox_sink_mark" where "sink" = ?), 0) as lw),
+      next as (select least(
+          (select min(m.id) from "orders"."outbox_message" m, cur where m.id >= cur.lw and not exists
+            (select 1 from "orders"."outbox_delivery" d where d.sink = ? and d.message_id = m.id)),
+          (select max(m.id) + 1 from "orders"."outbox_message" m, cur where m.id >= cur.lw
+            and m.created_at <= clock_timestamp() - (? * interval '1 second'))) as lw)
+    insert into "orders"."outbox_sink_mark" ("sink", "low_water") select ?, lw from next where lw is not null
+    on conflict ("sink") do update set "low_water" = greatest("outbox_sink_mark"."low_water", excluded."low_water")`,
+    [sink, sink, OUTBOX_SETTLE_SECONDS, sink],
   );
 }
 

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '#kit/errors.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../order/order.entity.ts';
 import { PRODUCT_KINDS, type ProductKind } from '#catalogue/products.ts';
+import { countByStatus, leadTimesByProduct } from '../order/order-stats.repository.ts';
 import { leadTimeHistogram, ordersPerHour, type ProductHourCount } from './order-stats-series.ts';
 
 export interface OrderStats {
@@ -29,23 +30,8 @@ export async function orderStats(
   const end = until ?? new Date();
   const start = since ?? new Date(end.getTime() - DAY_MS);
   if (start >= end) throw new ValidationError('since', 'must be before until');
-  const counts = await em.execute<{ status: OrderStatus; count: string }[]>(
-    `select "status", count(*) as "count" from "orders"."order"
-      where "placed_at" >= ? and "placed_at" < ? group by "status"`,
-    [start, end],
-  );
-  const leads = await em.execute<
-    { product: ProductKind; n: string; mean: number | null; p95: number | null }[]
-  >(
-    `with lead as (
-        select distinct o."id", l."product", extract(epoch from (o."completed_at" - o."placed_at")) as "seconds"
-          from "orders"."order" o join "orders"."order_line" l on l."order_id" = o."id"
-          where o."status" = 'COMPLETE' and o."completed_at" >= ? and o."completed_at" < ?)
-      select "product", count(*) as "n", avg("seconds")::float8 as "mean",
-        percentile_cont(0.95) within group (order by "seconds")::float8 as "p95"
-      from lead group by "product"`,
-    [start, end],
-  );
+  const counts = await countByStatus(em, start, end);
+  const leads = await leadTimesByProduct(em, start, end);
   const countOf = new Map(counts.map((row) => [row.status, Number(row.count)]));
   const leadOf = new Map(leads.map((row) => [row.product, row]));
   return {

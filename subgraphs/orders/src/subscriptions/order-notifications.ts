@@ -1,22 +1,14 @@
 import { backoffDelay } from '#kit/backoff.ts';
 import { EventEmitter, on } from 'node:events';
 import pg from 'pg';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '#kit/logger.ts';
 import { sleep } from '#kit/sim-time.ts';
-import { fromSnapshot, toSnapshot, type OrderSnapshot } from '../order/order-snapshot.ts';
+import { ORDER_UPDATED_CHANNEL, parseNotification } from '../order/order-notification.ts';
+import { fromSnapshot } from '../order/order-snapshot.ts';
 import type { Order } from '../order/order.entity.ts';
 
-export const ORDER_UPDATED_CHANNEL = 'orders_order_updated';
-
-/**
- * Queues a notification inside the caller's transaction: PostgreSQL delivers
- * NOTIFY only at commit (and drops it on rollback), in commit order, to every
- * listening process, so subscribers never see a change that did not happen.
- */
-export async function notifyOrderUpdated(tx: EntityManager, order: Order): Promise<void> {
-  await tx.execute('select pg_notify(?, ?)', [ORDER_UPDATED_CHANNEL, JSON.stringify(toSnapshot(order))]);
-}
+// The writer side (one NOTIFY per batch, an array of snapshots) is order/order.repository.ts.
+export { ORDER_UPDATED_CHANNEL };
 
 export interface OrderUpdates {
   /** Every committed change, or only those of one order, as an async iterator graphql-ws can close. */
@@ -67,7 +59,9 @@ export async function listenForOrderUpdates(
         await candidate.connect();
         candidate.on('notification', (message) => {
           if (message.channel !== ORDER_UPDATED_CHANNEL || !message.payload) return;
-          emitter.emit('order', fromSnapshot(JSON.parse(message.payload) as OrderSnapshot));
+          // One NOTIFY carries a batch: an array of snapshots (order/order-notification.ts).
+          for (const snapshot of parseNotification(message.payload))
+            emitter.emit('order', fromSnapshot(snapshot));
         });
         let lost = false;
         candidate.on('error', (error) => {

@@ -4,13 +4,15 @@ import { FACTORY_IDS, type FactoryId } from '#catalogue/products.ts';
 import { completionWebhookSchema, describeWebhookIssue } from '#clients/completion-webhook.ts';
 import type { Logger } from '#kit/logger.ts';
 import { verifyWebhookSignature } from '#kit/webhook-signature.ts';
-import { recordCompletions, type BatchOutcome } from './production-completion.ts';
+import { recordCompletions, type BatchOutcome } from '../order/order-lifecycle.ts';
 
 export interface ProductionWebhookOptions {
   orm: MikroORM;
   /** The secrets `factory` may sign with: its current one, and its previous one during a rotation. */
   secretsOf: (factory: FactoryId) => readonly string[];
   logger: Logger;
+  /** Runs after a batch that changed something is committed (e.g. to wake the outbox). */
+  onRecorded?: () => void;
   /** Test hook: runs after the batch is committed and before the reply. */
   afterRecord?: (req: Request, res: Response, outcome: BatchOutcome) => void;
 }
@@ -24,11 +26,11 @@ async function recordWaitingForReceipts(
   factory: FactoryId,
   completions: Parameters<typeof recordCompletions>[2],
 ): Promise<BatchOutcome> {
-  let outcome = await recordCompletions(orm, factory, completions);
+  let outcome = await recordCompletions(orm.em, factory, completions);
   for (const waitMs of RECEIPT_WAITS_MS) {
     if (!('refused' in outcome) || !outcome.refused.retryable) break;
     await new Promise((resolve) => setTimeout(resolve, waitMs));
-    outcome = await recordCompletions(orm, factory, completions);
+    outcome = await recordCompletions(orm.em, factory, completions);
   }
   return outcome;
 }
@@ -44,7 +46,7 @@ export function mountProductionWebhook(app: Express, options: ProductionWebhookO
   const { logger } = options;
   app.post(
     '/webhooks/production/:factory',
-    express.text({ type: '*/*', limit: '256kb' }),
+    express.text({ type: '*/*', limit: '1mb' }),
     async (req: Request<{ factory: string }>, res) => {
       const factory = req.params.factory;
       const webhookId = req.headers['webhook-id'];
@@ -74,6 +76,7 @@ export function mountProductionWebhook(app: Express, options: ProductionWebhookO
           if (retryable) res.setHeader('retry-after', '1');
           return refuse(status, reason, { retryable });
         }
+        if (outcome.recorded > 0) options.onRecorded?.();
         options.afterRecord?.(req, res, outcome);
         if (res.headersSent || res.destroyed) return;
         res.status(200).json({ outcome: outcome.recorded > 0 ? 'recorded' : 'repeat', ...outcome });
