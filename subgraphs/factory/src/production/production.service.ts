@@ -1,3 +1,4 @@
+import { recordSpan } from '#kit/telemetry/trace-context.ts';
 import type { ObjectId } from 'mongodb';
 import { scaledMs } from '#kit/sim-time.ts';
 import type { Logger } from '#kit/logger.ts';
@@ -99,6 +100,11 @@ export class ProductionService {
         },
         { returnDocument: 'after' },
       );
+      // Production as a span of the order's trace, from start to completion (when traced).
+      if (done?.startedAt)
+        recordSpan('factory.production', done.traceparent, done.startedAt, now, {
+          'production_order.id': String(id),
+        });
       // A repeated job finds it COMPLETED already: it only makes sure the line is free.
       const current = done ?? (await this.orders.findById(id));
       if (current?.status === 'COMPLETED') await this.lines.release(id);

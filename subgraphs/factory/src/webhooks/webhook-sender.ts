@@ -1,3 +1,4 @@
+import { inLinkedSpans } from '#kit/telemetry/trace-context.ts';
 import {
   completionWebhookSchema,
   describeWebhookIssue,
@@ -56,6 +57,16 @@ export async function sendWebhook(
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   }
+  return inLinkedSpans(
+    'factory.completion_webhook',
+    'order.completion_webhook',
+    [doc.traceparent],
+    () => post(settings, webhookId, body),
+    { 'factory.id': settings.factory, 'webhook.id': webhookId },
+  );
+}
+
+async function post(settings: WebhookSettings, webhookId: string, body: string): Promise<SendResult> {
   try {
     const response = await fetch(settings.url, {
       method: 'POST',

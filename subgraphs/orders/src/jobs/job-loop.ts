@@ -1,4 +1,5 @@
 import type { Logger } from '#kit/logger.ts';
+import { detached } from '#kit/telemetry/trace-context.ts';
 
 export interface JobLoop {
   /** Runs the job soon (e.g. right after an order is placed) instead of at the next poll. */
@@ -49,7 +50,8 @@ export function startJobLoop(
   timer = setTimeout(run, 0);
 
   return {
-    kick: () => run(),
+    // Outside the kicking request's trace: a pass serves many orders (it links to each).
+    kick: () => detached(run),
     drain: async () => {
       stopped = true;
       clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { inLinkedSpans } from '#kit/telemetry/trace-context.ts';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { backoffDelay } from '#kit/backoff.ts';
 import type { Logger } from '#kit/logger.ts';
@@ -104,11 +105,15 @@ async function scheduleBatch(deps: SchedulingDeps, orders: StoredOrder[], lines:
       );
       for (let start = 0; start < requests.length; start += MAX_REQUESTS_PER_CALL) {
         const chunk = requests.slice(start, start + MAX_REQUESTS_PER_CALL);
-        const outcomes = await deps.factories
-          .submitProductionRequests(factory, chunk)
-          .catch((error: unknown) =>
-            chunk.map((request) => ({ orderNumber: request.orderNumber, error: (error as Error).message })),
-          );
+        const outcomes = await inLinkedSpans(
+          'orders.production_request',
+          'order.production_request',
+          chunk.map((request) => request.traceparent),
+          () => deps.factories.submitProductionRequests(factory, chunk),
+          { 'factory.id': factory },
+        ).catch((error: unknown) =>
+          chunk.map((request) => ({ orderNumber: request.orderNumber, error: (error as Error).message })),
+        );
         const receipts = outcomes.flatMap((outcome) =>
           'productionOrders' in outcome
             ? outcome.productionOrders.map((po) => ({ lineId: po.lineId, factory, productionOrderId: po.id }))

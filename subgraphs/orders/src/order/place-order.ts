@@ -1,3 +1,4 @@
+import { currentTraceparent } from '#kit/telemetry/trace-context.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ValidationError } from '#kit/errors.ts';
@@ -53,7 +54,8 @@ export async function placeOrder(
   const status = rejection ? 'REJECTED' : 'VERIFIED';
   const note = rejection ?? 'customer and lines verified';
   const placedAt = new Date();
-  const traceparent = command.traceparent ?? null;
+  // The placement's trace (the request's span, when traced): production and the outbox link back to it.
+  const traceparent = command.traceparent ?? currentTraceparent() ?? null;
   const unnumbered = {
     ...customerColumns(customer),
     number: '',

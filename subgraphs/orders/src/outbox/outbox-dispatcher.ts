@@ -1,3 +1,4 @@
+import { inLinkedSpans } from '#kit/telemetry/trace-context.ts';
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '#kit/logger.ts';
@@ -55,7 +56,16 @@ export function outboxPass(deps: OutboxDispatcherDeps) {
       }
       try {
         if (await takeSinkOver(deps.orm.em.fork(), sink.name, holder)) sink.resume?.();
-        await sink.deliver(messages);
+        await inLinkedSpans(
+          'orders.outbox.deliver',
+          'order.outbox_delivered',
+          messages.map((message) => ({
+            traceparent: message.payload.traceparent,
+            attributes: { 'order.status': message.payload.status },
+          })),
+          () => sink.deliver(messages),
+          { 'outbox.sink': sink.name },
+        );
       } catch (error) {
         const attempts = (failure?.attempts ?? 0) + 1;
         const delay = backoffDelay(attempts - 1, {

@@ -17,6 +17,8 @@ export interface OrderStatusChangedPayload {
   scheduledAt: string | null;
   completedAt: string | null;
   note?: string | null;
+  /** W3C traceparent of the order's placement, when it was traced. */
+  traceparent?: string;
 }
 
 export interface OutboxMessage {

@@ -1,3 +1,4 @@
+import { inLinkedSpans } from '#kit/telemetry/trace-context.ts';
 import express, { type Express, type Request, type Response } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { FACTORY_IDS, type FactoryId } from '#catalogue/products.ts';
@@ -70,7 +71,14 @@ export function mountProductionWebhook(app: Express, options: ProductionWebhookO
         return refuse(409, `factory: the body says ${parsed.data.factory}, signed by ${factory}`);
       }
       try {
-        const outcome = await recordWaitingForReceipts(options.orm, factory, parsed.data.completions);
+        const completions = parsed.data.completions;
+        const outcome = await inLinkedSpans(
+          'orders.record_completions',
+          'order.completion_recorded',
+          completions.map((completion) => completion.traceparent),
+          () => recordWaitingForReceipts(options.orm, factory, completions),
+          { 'factory.id': factory },
+        );
         if ('refused' in outcome) {
           const { status, reason, retryable } = outcome.refused;
           if (retryable) res.setHeader('retry-after', '1');
