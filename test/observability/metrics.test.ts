@@ -20,9 +20,10 @@ const scrape = async (base: string): Promise<Sample[]> => {
   const response = await fetch(`${base}/metrics`, {
     headers: { authorization: `Bearer ${DEVELOPMENT_METRICS_TOKEN}` },
   });
-  expect(response.status).toBe(200);
+  const text = await response.text();
+  expect(response.status, text).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/plain');
-  return parsePrometheusText(await response.text());
+  return parsePrometheusText(text);
 };
 
 /** An outbox sink that holds every batch until released: its backlog and oldest age can only grow. */

@@ -36,7 +36,15 @@ export function mountMetrics(app: Express, registry: Registry, token: string | u
         .json({ error: 'metrics need Authorization: Bearer <METRICS_TOKEN>', code: 'UNAUTHENTICATED' });
       return;
     }
-    res.set('content-type', registry.contentType).send(await registry.metrics());
+    try {
+      res.set('content-type', registry.contentType).send(await registry.metrics());
+    } catch (error) {
+      // A domain gauge could not read its store (database down): say so, as Prometheus shows a failed scrape.
+      res
+        .status(503)
+        .type('text/plain')
+        .send(`metrics unavailable: ${(error as Error).message}\n`);
+    }
   });
 }
 

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Gauge, type Registry } from 'prom-client';
-import { ORDER_STATUSES, type OrderStatus } from '../order/order.entity.ts';
+import { ORDER_STATUSES } from '../order/order.entity.ts';
+import { countByStatus } from '../order/order-stats.repository.ts';
 import type { OutboxSink } from '../outbox/outbox-message.ts';
 import { outboxBacklog } from '../outbox/outbox-status.ts';
 import type { RandomOrderSchedule } from '../random-orders/random-order-schedule.ts';
@@ -12,7 +13,7 @@ export interface OrderMetricsSources {
 }
 
 /**
- * The orders domain's figures, read when Prometheus scrapes (one grouped count,
+ * The orders domain's figures, read when Prometheus scrapes (one grouped count of orders through the stats repository,
  * one backlog query per sink, one Agenda read): orders by status, each sink's
  * outbox backlog and the age of its oldest undelivered message, random orders on or off.
  */
@@ -23,11 +24,8 @@ export function registerOrderMetrics(registry: Registry, { orm, sinks, randomOrd
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const rows = await orm.em
-        .fork()
-        .execute<{ status: OrderStatus; count: string }[]>(
-          'select "status", count(*) as "count" from "orders"."order" group by "status"',
-        );
+      // Every order ever placed: the window from the epoch to the year 9999.
+      const rows = await countByStatus(orm.em.fork(), new Date(0), new Date('9999-12-31T00:00:00Z'));
       const countOf = new Map(rows.map((row) => [row.status, Number(row.count)]));
       for (const status of ORDER_STATUSES) this.set({ status }, countOf.get(status) ?? 0);
     },
