@@ -1,3 +1,4 @@
+import { detached } from '#kit/telemetry/trace-context.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { ObjectId } from 'mongodb';
 import { z } from 'zod';
@@ -105,7 +106,8 @@ export async function submitProductionRequest(
   await deps.orders.insertManyOnce(fresh);
   const stored = await keys();
   checkSameConfiguration(wanted, stored);
-  void deps.dispatch();
+  // Outside the request's trace: production is its own leg (factory.production in the order's trace).
+  void detached(() => deps.dispatch());
   return wanted.map((doc) => stored.find((other) => other.lineId === doc.lineId)!);
 }
 
