@@ -75,6 +75,24 @@ describe('submitProductionRequests', () => {
     expect(await widgets().countDocuments()).toBe(before);
   });
 
+  it('answers two concurrent batches of the same lines with the same production orders, stored once', async () => {
+    const requests = Array.from({ length: 20 }, (_, index) => ({
+      orderNumber: `ORD-C${index}`,
+      lines: [line(`c${index}a`), line(`c${index}b`)],
+    }));
+    const [first, second] = await Promise.all([
+      submitBatch(factory.url, 'widgets', requests),
+      submitBatch(factory.url, 'widgets', requests),
+    ]);
+    const ids = (answer: typeof first) =>
+      answer.data!.submitProductionRequests.flatMap((result) =>
+        result.receipt!.productionOrders.map((o) => o.id),
+      );
+    expect(ids(first)).toHaveLength(40);
+    expect(ids(second)).toEqual(ids(first));
+    expect(await widgets().countDocuments({ orderNumber: /^ORD-C/ })).toBe(40);
+  });
+
   it('refuses a bad traceparent naming the field', async () => {
     const { data } = await submitBatch(factory.url, 'widgets', [
       { orderNumber: 'ORD-B4', lines: [line('b4')], traceparent: 'not-a-trace' },

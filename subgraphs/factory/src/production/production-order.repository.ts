@@ -33,18 +33,25 @@ export class ProductionOrderRepository {
     await this.collection.createIndex({ 'webhook.state': 1, 'webhook.nextAttemptAt': 1 });
   }
 
-  /** Inserts all in one round trip; documents whose key is already stored are left as they are. */
-  async insertManyOnce(docs: ProductionOrderDoc[]): Promise<void> {
+  /**
+   * Inserts all in one round trip; documents whose key is already stored are left as they are,
+   * and returned (the caller reads the stored ones back).
+   */
+  async insertManyOnce(docs: ProductionOrderDoc[]): Promise<ProductionOrderDoc[]> {
     try {
       await this.collection.insertMany(docs, { ordered: false });
+      return [];
     } catch (error) {
       const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
       if (!writeErrors.length || writeErrors.some((write) => write.code !== 11000)) throw error;
+      return writeErrors.map((write) => docs[write.index]!);
     }
   }
 
-  findByKeys(orderNumber: string, lineIds: string[]) {
-    return this.collection.find({ orderNumber, lineId: { $in: lineIds } }).toArray();
+  /** Every production order of these order numbers, in one query. */
+  findByOrderNumbers(orderNumbers: string[]) {
+    if (orderNumbers.length === 0) return Promise.resolve([]);
+    return this.collection.find({ orderNumber: { $in: orderNumbers } }).toArray();
   }
 
   findById(id: ObjectId) {

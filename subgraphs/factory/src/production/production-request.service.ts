@@ -79,36 +79,24 @@ export function validateRequest(
 const sameConfiguration = (a: ProductionOrderDoc, b: ProductionOrderDoc) =>
   a.product === b.product && a.quantity === b.quantity && isDeepStrictEqual(a.attributes, b.attributes);
 
+type Deps = { orders: ProductionOrderRepository; dispatch: () => Promise<void> };
+
 /**
  * Stores one production order per line, idempotently on (orderNumber, lineId):
  * a resubmission gets the stored orders back and creates nothing; the same
- * key with a different configuration is a CONFLICT. New lines go in one
- * unordered insert; then the factory fills its free lines (not awaited: the
- * receipt answers at once, and a lost dispatch is redone by the sweep).
+ * key with a different configuration is a CONFLICT. Then the factory fills its
+ * free lines (not awaited: the receipt answers at once, and a lost dispatch is
+ * redone by the sweep).
  */
 export async function submitProductionRequest(
-  deps: { orders: ProductionOrderRepository; dispatch: () => Promise<void> },
+  deps: Deps,
   factory: FactoryId,
   request: ProductionRequest,
   now = new Date(),
 ): Promise<ProductionOrderDoc[]> {
-  const wanted = validateRequest(factory, request, now);
-  const keys = () =>
-    deps.orders.findByKeys(
-      wanted[0]!.orderNumber,
-      wanted.map((doc) => doc.lineId),
-    );
-  const existing = await keys();
-  checkSameConfiguration(wanted, existing);
-  const fresh = wanted.filter((doc) => !existing.some((other) => other.lineId === doc.lineId));
-  if (fresh.length === 0) return wanted.map((doc) => existing.find((e) => e.lineId === doc.lineId)!);
-  // A concurrent submission of the same lines may win some inserts: read back what is stored.
-  await deps.orders.insertManyOnce(fresh);
-  const stored = await keys();
-  checkSameConfiguration(wanted, stored);
-  // Outside the request's trace: production is its own leg (factory.production in the order's trace).
-  void detached(() => deps.dispatch());
-  return wanted.map((doc) => stored.find((other) => other.lineId === doc.lineId)!);
+  const [outcome] = await storeRequests(deps, factory, [request], now);
+  if ('error' in outcome!) throw outcome.error;
+  return outcome!.orders;
 }
 
 export const MAX_REQUESTS_PER_BATCH = 500;
@@ -122,26 +110,87 @@ export type BatchResult =
  * one gets its error (field prefixed `requests.<i>.`) and the others are stored.
  */
 export async function submitProductionRequests(
-  deps: { orders: ProductionOrderRepository; dispatch: () => Promise<void> },
+  deps: Deps,
   factory: FactoryId,
   requests: readonly ProductionRequest[],
   now = new Date(),
 ): Promise<BatchResult[]> {
   if (requests.length > MAX_REQUESTS_PER_BATCH)
     throw new ValidationError('requests', `must list at most ${MAX_REQUESTS_PER_BATCH} requests`);
-  return Promise.all(
-    requests.map(async (request, index): Promise<BatchResult> => {
-      try {
-        return {
-          orderNumber: request.orderNumber,
-          orders: await submitProductionRequest(deps, factory, request, now),
-        };
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return { orderNumber: request.orderNumber, error: batchErrorOf(error, index) };
-      }
-    }),
+  const outcomes = await storeRequests(deps, factory, requests, now);
+  return outcomes.map((outcome, index) =>
+    'error' in outcome
+      ? { orderNumber: requests[index]!.orderNumber, error: batchErrorOf(outcome.error, index) }
+      : { orderNumber: requests[index]!.orderNumber, orders: outcome.orders },
   );
+}
+
+type Outcome = { orders: ProductionOrderDoc[] } | { error: DomainError };
+
+const keyOf = (doc: Pick<ProductionOrderDoc, 'orderNumber' | 'lineId'>) =>
+  `${doc.orderNumber}\u0000${doc.lineId}`;
+
+/**
+ * The one store path, set-based: one read of what the requests' orders already have, one
+ * unordered insert of every new line, and a read-back only when a concurrent submission won an
+ * insert (FerretDB scans for any filter but `_id`, so round trips per batch, not per request, count).
+ */
+async function storeRequests(
+  deps: Deps,
+  factory: FactoryId,
+  requests: readonly ProductionRequest[],
+  now: Date,
+): Promise<Outcome[]> {
+  const validated = requests.map((request): { docs: ProductionOrderDoc[] } | { error: DomainError } => {
+    try {
+      return { docs: validateRequest(factory, request, now) };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return { error };
+    }
+  });
+  const numbers = [
+    ...new Set(validated.flatMap((item) => ('docs' in item ? [item.docs[0]!.orderNumber] : []))),
+  ];
+  const stored = new Map((await deps.orders.findByOrderNumbers(numbers)).map((doc) => [keyOf(doc), doc]));
+  const fresh: ProductionOrderDoc[] = [];
+  const outcomes = validated.map((item): Outcome => {
+    if ('error' in item) return item;
+    const conflict = configurationConflict(item.docs, stored);
+    if (conflict) return { error: conflict };
+    return {
+      orders: item.docs.map((doc) => {
+        const existing = stored.get(keyOf(doc));
+        if (existing) return existing;
+        stored.set(keyOf(doc), doc); // a later request of the batch repeating this line gets this one
+        fresh.push(doc);
+        return doc;
+      }),
+    };
+  });
+  if (fresh.length === 0) return outcomes;
+  const lost = await deps.orders.insertManyOnce(fresh);
+  if (lost.length) await takeWinners(deps, outcomes, lost);
+  // Outside the request's trace: production is its own leg (factory.production in the order's trace).
+  void detached(() => deps.dispatch());
+  return outcomes;
+}
+
+/** Another submission stored some of our lines first: answer with its documents, or CONFLICT if they differ. */
+async function takeWinners(deps: Deps, outcomes: Outcome[], lost: ProductionOrderDoc[]): Promise<void> {
+  const lostKeys = new Set(lost.map(keyOf));
+  const winners = new Map(
+    (await deps.orders.findByOrderNumbers([...new Set(lost.map((doc) => doc.orderNumber))]))
+      .filter((doc) => lostKeys.has(keyOf(doc)))
+      .map((doc) => [keyOf(doc), doc]),
+  );
+  outcomes.forEach((outcome, index) => {
+    if (!('orders' in outcome) || !outcome.orders.some((doc) => lostKeys.has(keyOf(doc)))) return;
+    const conflict = configurationConflict(outcome.orders, winners);
+    outcomes[index] = conflict
+      ? { error: conflict }
+      : { orders: outcome.orders.map((doc) => winners.get(keyOf(doc)) ?? doc) };
+  });
 }
 
 /** A request's error as the batch answers it: the field path starts at `requests.<index>`. */
@@ -153,14 +202,17 @@ export function batchErrorOf(error: DomainError, index: number) {
   return { code: error.code, field: path, message };
 }
 
-function checkSameConfiguration(wanted: ProductionOrderDoc[], stored: ProductionOrderDoc[]): void {
-  wanted.forEach((doc, index) => {
-    const other = stored.find((candidate) => candidate.lineId === doc.lineId);
-    if (other && !sameConfiguration(other, doc)) {
-      throw new ConflictError(
+function configurationConflict(
+  wanted: ProductionOrderDoc[],
+  stored: ReadonlyMap<string, ProductionOrderDoc>,
+): ConflictError | undefined {
+  for (const [index, doc] of wanted.entries()) {
+    const other = stored.get(keyOf(doc));
+    if (other && !sameConfiguration(other, doc))
+      return new ConflictError(
         `Line ${doc.lineId} of ${doc.orderNumber} was already requested with another configuration`,
         { field: `lines.${index}` },
       );
-    }
-  });
+  }
+  return undefined;
 }
