@@ -34,6 +34,7 @@ import { attachWebSocketServer } from './subscriptions/ws-server.ts';
 import { variableErrorsPlugin } from '#kit/variable-errors-plugin.ts';
 import { variableCostPlugin } from '#kit/limits-plugin.ts';
 import { createIdentitySigner } from './auth/subgraph-identity.ts';
+import { rememberVerifiedTokens } from './auth/verified-tokens.ts';
 
 /** Builds the gateway (HTTP and WebSocket on one server); listens nowhere. */
 export async function createServer({ config, logger }: { config: GatewayConfig; logger: Logger }) {
@@ -86,7 +87,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     ],
   });
   await apollo.start();
-  const verifyToken = createTokenVerifier(config);
+  const verifyToken = rememberVerifiedTokens(createTokenVerifier(config));
   const hub = createSubscriptionHub({
     view: () => view!,
     dataSources: () => dataSources,
