@@ -19,6 +19,7 @@ import {
   type SocketLimitSettings,
 } from '#kit/socket-limits.ts';
 import { pickRequestId } from '../request-id.ts';
+import type { FrameSink } from './frames.ts';
 import type { SubscriptionHub } from './hub.ts';
 import type { SupergraphView } from './planner.ts';
 
@@ -39,6 +40,16 @@ export interface WebSocketOptions {
 }
 
 type Extra = { socket: WebSocket; caller?: SocketIdentity };
+
+/** The socket and subscription id of each subscription's context, for the hub to write frames to. */
+const sinks = new WeakMap<object, FrameSink>();
+
+const sinkOf = (socket: WebSocket, id: string): FrameSink => ({
+  id,
+  send: (frame) => {
+    if (socket.readyState === socket.OPEN) socket.send(frame);
+  },
+});
 
 /** graphql-ws on /graphql of the gateway's own HTTP server: auth on connection_init, limits per operation. */
 export function attachWebSocketServer(options: WebSocketOptions) {
@@ -69,7 +80,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         ctx.extra.caller = caller;
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const tooMany = checkSubscriptionCount(ctx.subscriptions, options.socketLimits.WS_MAX_SUBSCRIPTIONS);
         if (tooMany) return [tooMany];
         const schema = options.view().apiGraphQLSchema;
@@ -82,6 +93,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         const { document } = checked;
         const requestId = pickRequestId(payload.extensions?.requestId);
         const contextValue: GatewayContext = { ...ctx.extra.caller!, requestId };
+        sinks.set(contextValue, sinkOf(ctx.extra.socket, id));
         return {
           schema,
           document,
@@ -91,13 +103,18 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         };
       },
       execute: (args) => options.executeOperation(args),
+      // The hub writes each event's frame to the socket itself (serialised once per group).
       subscribe: (args) =>
-        options.hub.subscribe({
-          document: args.document,
-          operationName: args.operationName,
-          variables: (args.variableValues ?? {}) as Record<string, unknown>,
-          context: args.contextValue as GatewayContext,
-        }),
+        options.hub.subscribe(
+          {
+            document: args.document,
+            operationName: args.operationName,
+            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+            context: args.contextValue as GatewayContext,
+          },
+          sinks.get(args.contextValue as object)!,
+        ),
+      // Queries and mutations (the hub formats subscription events itself).
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
       onError: (_ctx, _id, _payload, errors) => format(errors),
