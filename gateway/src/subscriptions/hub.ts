@@ -59,6 +59,13 @@ export const identityKey = (context: GatewayContext) =>
  */
 export function createSubscriptionHub(options: HubOptions) {
   const groups = new Map<string, Group>();
+  // Clients of the same operation share one checked document (ws-server.ts): print it once.
+  const printed = new WeakMap<DocumentNode, string>();
+  const sourceOf = (document: DocumentNode) => {
+    let source = printed.get(document);
+    if (source === undefined) printed.set(document, (source = print(document)));
+    return source;
+  };
   const encode = options.encode ?? defaultEncode;
 
   const openGroup = (key: string, request: SubscribeRequest, source: string): Group => {
@@ -137,7 +144,7 @@ export function createSubscriptionHub(options: HubOptions) {
      * then sends `complete`); its return() is the client leaving.
      */
     subscribe(request: SubscribeRequest, sink: FrameSink): AsyncIterableIterator<ExecutionResult> {
-      const source = print(request.document);
+      const source = sourceOf(request.document);
       const key = stable([
         identityKey(request.context),
         request.operationName ?? null,

@@ -3,7 +3,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   GraphQLError,
+  type DocumentNode,
   type ExecutionArgs,
+  type GraphQLSchema,
   type ExecutionResult,
   type GraphQLFormattedError,
   type ValidationRule,
@@ -12,7 +14,8 @@ import type { Role, TokenVerifier } from '#kit/auth.ts';
 import type { Logger } from '#kit/logger.ts';
 import { authenticateSocket, type SocketIdentity } from '../auth/ws-auth.ts';
 import type { GatewayContext } from '../context.ts';
-import { checkSocketOperation } from '#kit/socket-operation.ts';
+import { LRUCache } from 'lru-cache';
+import { checkSocketOperation, type SocketOperation } from '#kit/socket-operation.ts';
 import {
   checkSubscriptionCount,
   createConnectionCounter,
@@ -66,6 +69,23 @@ export function attachWebSocketServer(options: WebSocketOptions) {
       error instanceof GraphQLError ? options.formatError(error.toJSON(), error) : error,
     );
   const rules = options.limitRules;
+  // Thousands of clients send the same few operations: one parsed, checked document each, shared.
+  const checkedDocuments = new LRUCache<string, { document: DocumentNode }>({ max: 1000 });
+  let checkedFor: GraphQLSchema | undefined;
+  const checkOperation = (schema: GraphQLSchema, payload: SocketOperation) => {
+    if (checkedFor !== schema) checkedDocuments.clear();
+    checkedFor = schema;
+    const key = JSON.stringify([payload.query, payload.operationName ?? null, payload.variables ?? null]);
+    const known = checkedDocuments.get(key);
+    if (known) return known;
+    const checked = checkSocketOperation(schema, payload, {
+      rules,
+      maxTokens: options.maxTokens,
+      maxCost: options.maxCost,
+    });
+    if ('document' in checked) checkedDocuments.set(key, checked);
+    return checked;
+  };
 
   const server = useServer<Record<string, unknown>, Extra>(
     {
@@ -84,11 +104,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         const tooMany = checkSubscriptionCount(ctx.subscriptions, options.socketLimits.WS_MAX_SUBSCRIPTIONS);
         if (tooMany) return [tooMany];
         const schema = options.view().apiGraphQLSchema;
-        const checked = checkSocketOperation(schema, payload, {
-          rules,
-          maxTokens: options.maxTokens,
-          maxCost: options.maxCost,
-        });
+        const checked = checkOperation(schema, payload);
         if ('errors' in checked) return checked.errors;
         const { document } = checked;
         const requestId = pickRequestId(payload.extensions?.requestId);
