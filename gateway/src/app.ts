@@ -7,7 +7,7 @@ export interface GatewayService {
   logger: Logger;
   http: Listening;
   /** Shared upstream subscriptions and their clients (for tests and diagnostics). */
-  subscriptions: () => { upstreams: number; connected: number; clients: number };
+  subscriptions: () => { upstreams: number; connected: number; clients: number; sockets: number };
   close(): Promise<void>;
 }
 

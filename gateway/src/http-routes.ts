@@ -1,4 +1,5 @@
 import type { Express, NextFunction, Request, Response } from 'express';
+import { LRUCache } from 'lru-cache';
 import { checkTokenLimit } from '#kit/operation-limits.ts';
 
 /** /health: the process is up. /ready: the supergraph is loaded and every subgraph is ready. */
@@ -29,12 +30,24 @@ export function healthRoutes(
 
 const graphqlErrorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
-/** Refuses documents with too many tokens before they are parsed. */
-export const tokenLimit = (maxTokens: number) => (req: Request, res: Response, next: NextFunction) => {
-  const body = req.body as { query?: unknown } | undefined;
-  const exceeded = checkTokenLimit(body?.query ?? req.query.query, maxTokens);
-  if (!exceeded) return next();
-  res.status(400).json(graphqlErrorBody(exceeded.message, 'TOKEN_LIMIT_EXCEEDED'));
+/**
+ * Refuses documents with too many tokens before they are parsed. A document
+ * that passed is remembered (clients send the same few again and again), so it
+ * is not lexed a second time on every request.
+ */
+export const tokenLimit = (maxTokens: number) => {
+  const passed = new LRUCache<string, true>({ maxSize: 4_000_000, sizeCalculation: (_v, key) => key.length });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const body = req.body as { query?: unknown } | undefined;
+    const source = body?.query ?? req.query.query;
+    if (typeof source === 'string' && passed.has(source)) return next();
+    const exceeded = checkTokenLimit(source, maxTokens);
+    if (!exceeded) {
+      if (typeof source === 'string') passed.set(source, true);
+      return next();
+    }
+    res.status(400).json(graphqlErrorBody(exceeded.message, 'TOKEN_LIMIT_EXCEEDED'));
+  };
 };
 
 /** Body-size and malformed-JSON failures from express.json as GraphQL-shaped errors. */

@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
-import { print } from 'graphql';
+import { GraphQLError, print, type GraphQLFormattedError } from 'graphql';
 import { createTokenVerifier } from '#kit/auth.ts';
 import type { Logger } from '#kit/logger.ts';
 import { httpContext } from './auth/http-context.ts';
@@ -28,7 +28,9 @@ import { requestLogPlugin } from './request-log-plugin.ts';
 import { createInflightReads } from './inflight-reads.ts';
 import { buildDataSources } from './subgraph-data-source.ts';
 import { supergraphSource } from './supergraph-source.ts';
+import { encodeResult } from './subscriptions/frames.ts';
 import { createSubscriptionHub } from './subscriptions/hub.ts';
+import { createUpstreamPool } from './subscriptions/upstream-pool.ts';
 import { buildSupergraphView, type SupergraphView } from './subscriptions/planner.ts';
 import { attachWebSocketServer } from './subscriptions/ws-server.ts';
 import { variableErrorsPlugin } from '#kit/variable-errors-plugin.ts';
@@ -36,6 +38,7 @@ import { variableCostPlugin } from '#kit/limits-plugin.ts';
 import { createIdentitySigner } from './auth/subgraph-identity.ts';
 import { mountMetrics, metricsTokenOf } from '#kit/metrics/metrics-route.ts';
 import { createGatewayMetrics } from './metrics.ts';
+import { rememberVerifiedTokens } from './auth/verified-tokens.ts';
 
 /** Builds the gateway (HTTP and WebSocket on one server); listens nowhere. */
 export async function createServer({ config, logger }: { config: GatewayConfig; logger: Logger }) {
@@ -91,17 +94,25 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     ],
   });
   await apollo.start();
-  const verifyToken = createTokenVerifier(config);
+  const verifyToken = rememberVerifiedTokens(createTokenVerifier(config));
+  // Results from Apollo's executeOperation arrive already formatted (plain objects).
+  const formatErrors = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
+    errors.map((error) => (error instanceof GraphQLError ? formatError(error.toJSON(), error) : error));
   const hub = createSubscriptionHub({
     view: () => view!,
     dataSources: () => dataSources,
-    // The user's token stays here: the subgraph gets an identity signed for it, carrying the session's end.
-    connectionParams: async (context, subgraph) => ({
-      identity: await fetching.signIdentity(context.identity, subgraph, { session: true }),
+    pool: createUpstreamPool({
+      // The user's token stays here: the subgraph gets an identity signed for it, carrying the session's end.
+      connectionParams: async (context, subgraph) => ({
+        identity: await fetching.signIdentity(context.identity, subgraph, { session: true }),
+      }),
+      retryBaseMs: config.SUBSCRIPTION_RETRY_BASE_MS,
+      retryMaxMs: config.SUBSCRIPTION_RETRY_MAX_MS,
+      logger,
     }),
+    encode: (result) =>
+      encodeResult(result.errors ? { ...result, errors: formatErrors(result.errors) as never } : result),
     subgraphUrl: (name) => urls[name] ?? view!.subgraphs.find((subgraph) => subgraph.name === name)!.url,
-    retryBaseMs: config.SUBSCRIPTION_RETRY_BASE_MS,
-    retryMaxMs: config.SUBSCRIPTION_RETRY_MAX_MS,
     logger,
     observeEvent: metrics.observeEvent,
   });

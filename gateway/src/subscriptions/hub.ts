@@ -4,9 +4,11 @@ import { GraphQLError, print, type DocumentNode, type ExecutionResult } from 'gr
 import type { Logger } from '#kit/logger.ts';
 import type { GatewayContext } from '../context.ts';
 import { resolveEvent, type EventRun } from './event-executor.ts';
+import { encodeResult as defaultEncode, nextFrame, type EncodeResult, type FrameSink } from './frames.ts';
 import type { SupergraphView } from './planner.ts';
 import { createPushIterator, type PushIterator } from './push-iterator.ts';
 import { openUpstream } from './upstream.ts';
+import type { UpstreamPool } from './upstream-pool.ts';
 
 export interface SubscribeRequest {
   document: DocumentNode;
@@ -15,9 +17,14 @@ export interface SubscribeRequest {
   context: GatewayContext;
 }
 
+interface Listener {
+  sink: FrameSink;
+  context: GatewayContext;
+}
+
 interface Group {
-  listeners: Map<PushIterator<ExecutionResult>, GatewayContext>;
-  connected: boolean;
+  listeners: Map<PushIterator<ExecutionResult>, Listener>;
+  connected: () => boolean;
   close(): void;
 }
 
@@ -25,10 +32,9 @@ export interface HubOptions {
   view: () => SupergraphView;
   dataSources: () => ServiceMap;
   subgraphUrl: (name: string) => string;
-  /** connection_init of an upstream socket: the identity the gateway signs for that subgraph. */
-  connectionParams: (context: GatewayContext, subgraph: string) => Promise<Record<string, unknown>>;
-  retryBaseMs: number;
-  retryMaxMs: number;
+  pool: UpstreamPool;
+  /** Formats and serialises an event's result once for its group (errors masked as over HTTP). */
+  encode?: EncodeResult;
   logger: Logger;
   /** Wraps each event's resolution (a span and a count: metrics.ts). */
   observeEvent?: <R>(operationName: string | undefined, resolve: () => Promise<R>) => Promise<R>;
@@ -41,28 +47,44 @@ const stable = (value: unknown): string =>
       : v,
   );
 
+/** Who a result may be shared with: a field's answer can depend on who asks (sub), not only on the role. */
+export const identityKey = (context: GatewayContext) =>
+  JSON.stringify([context.identity.sub, context.identity.role]);
+
 /**
- * Clients with the same operation, variables and role share one upstream
- * subscription and one resolution per event; the upstream closes when the
- * last of them leaves.
+ * Clients of one identity with the same operation and variables form a group:
+ * one upstream subscription (on the socket their identity shares with its
+ * other groups, upstream-pool.ts), each event resolved once, serialised once,
+ * and the frame written to every client's socket. Events are resolved as they
+ * come, concurrently, and delivered in the subgraph's order. The group ends
+ * with its last client.
  */
 export function createSubscriptionHub(options: HubOptions) {
   const groups = new Map<string, Group>();
+  // Clients of the same operation share one checked document (ws-server.ts): print it once.
+  const printed = new WeakMap<DocumentNode, string>();
+  const sourceOf = (document: DocumentNode) => {
+    let source = printed.get(document);
+    if (source === undefined) printed.set(document, (source = print(document)));
+    return source;
+  };
+  const encode = options.encode ?? defaultEncode;
 
   const openGroup = (key: string, request: SubscribeRequest, source: string): Group => {
     const view = options.view();
     const planned = view.plan(request.document, request.operationName);
-    const listeners = new Map<PushIterator<ExecutionResult>, GatewayContext>();
-    // Events are resolved once for the whole group, as the client whose token lasts longest.
-    const currentContext = () =>
-      [...listeners.values()].reduce<GatewayContext>(
-        (longest, context) => (context.identity.expiresAt > longest.identity.expiresAt ? context : longest),
-        [...listeners.values()][0] ?? request.context,
-      );
+    const listeners = new Map<PushIterator<ExecutionResult>, Listener>();
+    // Events are resolved as the group's client whose token lasts longest (all are the same identity).
+    const currentContext = () => {
+      let longest = request.context;
+      for (const { context } of listeners.values())
+        if (context.identity.expiresAt > longest.identity.expiresAt) longest = context;
+      return longest;
+    };
     const groupId = randomUUID();
     const broadcast = (result: ExecutionResult) => {
-      for (const [listener, context] of listeners)
-        listener.push({ ...result, extensions: { ...result.extensions, requestId: context.requestId } });
+      const body = encode(result);
+      for (const { sink, context } of listeners.values()) sink.send(nextFrame(body, sink, context.requestId));
     };
     let chain = Promise.resolve();
     const run = (): EventRun => ({
@@ -74,28 +96,29 @@ export function createSubscriptionHub(options: HubOptions) {
       context: { ...currentContext(), requestId: groupId },
       logger: options.logger,
     });
+    const subgraph = planned.primary.serviceName;
+    const lease = options.pool.acquire(
+      identityKey(request.context),
+      options.subgraphUrl(subgraph),
+      subgraph,
+      currentContext,
+    );
     const close = openUpstream({
-      url: options.subgraphUrl(planned.primary.serviceName),
+      lease,
       query: planned.primary.operation,
       variables: request.variables,
       operationName: planned.primary.operationName,
-      connectionParams: () => options.connectionParams(currentContext(), planned.primary.serviceName),
-      retryBaseMs: options.retryBaseMs,
-      retryMaxMs: options.retryMaxMs,
       logger: options.logger,
-      // Events are resolved one after another so every client sees them in the subgraph's order.
       onEvent: (event) => {
-        chain = chain
-          .then(() =>
-            options.observeEvent
-              ? options.observeEvent(request.operationName ?? undefined, () => resolveEvent(run(), event))
-              : resolveEvent(run(), event),
-          )
-          .catch((error: unknown) => {
-            options.logger.error({ err: error }, 'event resolution failed');
-            return { data: null, errors: [new GraphQLError('Internal server error')] };
-          })
-          .then(broadcast);
+        // Resolution starts at once; delivery waits for the events before it.
+        const resolve = () => resolveEvent(run(), event);
+        const resolved = (
+          options.observeEvent ? options.observeEvent(request.operationName ?? undefined, resolve) : resolve()
+        ).catch((error: unknown) => {
+          options.logger.error({ err: error }, 'event resolution failed');
+          return { data: null, errors: [new GraphQLError('Internal server error')] };
+        });
+        chain = chain.then(() => resolved).then(broadcast);
       },
       onError: (message) => {
         chain = chain.then(() => {
@@ -106,25 +129,29 @@ export function createSubscriptionHub(options: HubOptions) {
       onComplete: () => {
         chain = chain.then(() => end());
       },
-      onConnection: (connected) => {
-        group.connected = connected;
-      },
     });
+    let ended = false;
     const end = () => {
+      if (ended) return;
+      ended = true;
       groups.delete(key);
       for (const listener of listeners.keys()) listener.end();
       listeners.clear();
       close();
     };
-    const group: Group = { listeners, connected: false, close: end };
-    return group;
+    return { listeners, connected: lease.connected, close: end };
   };
 
   return {
-    subscribe(request: SubscribeRequest): AsyncIterableIterator<ExecutionResult> {
-      const source = print(request.document);
+    /**
+     * Adds a client to its group. Its events are written to `sink` directly;
+     * the iterator yields nothing and ends when the group does (graphql-ws
+     * then sends `complete`); its return() is the client leaving.
+     */
+    subscribe(request: SubscribeRequest, sink: FrameSink): AsyncIterableIterator<ExecutionResult> {
+      const source = sourceOf(request.document);
       const key = stable([
-        request.context.identity.role,
+        identityKey(request.context),
         request.operationName ?? null,
         source,
         request.variables,
@@ -132,23 +159,24 @@ export function createSubscriptionHub(options: HubOptions) {
       const group = groups.get(key) ?? openGroup(key, request, source);
       groups.set(key, group);
       const listener: PushIterator<ExecutionResult> = createPushIterator(() => {
-        group.listeners.delete(listener);
+        if (!group.listeners.delete(listener)) return;
         if (group.listeners.size === 0) group.close();
       });
-      group.listeners.set(listener, request.context);
+      group.listeners.set(listener, { sink, context: request.context });
       return listener;
     },
-    /** Upstream subscriptions currently open (one per shared group). */
+    /** Upstream subscriptions currently open (one per group). */
     get size() {
       return groups.size;
     },
-    /** For readiness checks and tests: upstreams, how many are connected, and clients. */
+    /** For readiness checks and tests: groups (upstream subscriptions), connected ones, clients, sockets. */
     stats() {
       const all = [...groups.values()];
       return {
         upstreams: all.length,
-        connected: all.filter((group) => group.connected).length,
+        connected: all.filter((group) => group.connected()).length,
         clients: all.reduce((sum, group) => sum + group.listeners.size, 0),
+        sockets: options.pool.size,
       };
     },
     closeAll() {

@@ -3,7 +3,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   GraphQLError,
+  type DocumentNode,
   type ExecutionArgs,
+  type GraphQLSchema,
   type ExecutionResult,
   type GraphQLFormattedError,
   type ValidationRule,
@@ -12,13 +14,15 @@ import type { Role, TokenVerifier } from '#kit/auth.ts';
 import type { Logger } from '#kit/logger.ts';
 import { authenticateSocket, type SocketIdentity } from '../auth/ws-auth.ts';
 import type { GatewayContext } from '../context.ts';
-import { checkSocketOperation } from '#kit/socket-operation.ts';
+import { LRUCache } from 'lru-cache';
+import { checkSocketOperation, type SocketOperation } from '#kit/socket-operation.ts';
 import {
   checkSubscriptionCount,
   createConnectionCounter,
   type SocketLimitSettings,
 } from '#kit/socket-limits.ts';
 import { pickRequestId } from '../request-id.ts';
+import type { FrameSink } from './frames.ts';
 import type { SubscriptionHub } from './hub.ts';
 import type { SupergraphView } from './planner.ts';
 
@@ -40,6 +44,16 @@ export interface WebSocketOptions {
 
 type Extra = { socket: WebSocket; caller?: SocketIdentity };
 
+/** The socket and subscription id of each subscription's context, for the hub to write frames to. */
+const sinks = new WeakMap<object, FrameSink>();
+
+const sinkOf = (socket: WebSocket, id: string): FrameSink => ({
+  id,
+  send: (frame) => {
+    if (socket.readyState === socket.OPEN) socket.send(frame);
+  },
+});
+
 /** graphql-ws on /graphql of the gateway's own HTTP server: auth on connection_init, limits per operation. */
 export function attachWebSocketServer(options: WebSocketOptions) {
   // A message larger than maxPayload closes the socket (1009) before it is read into a string.
@@ -55,6 +69,23 @@ export function attachWebSocketServer(options: WebSocketOptions) {
       error instanceof GraphQLError ? options.formatError(error.toJSON(), error) : error,
     );
   const rules = options.limitRules;
+  // Thousands of clients send the same few operations: one parsed, checked document each, shared.
+  const checkedDocuments = new LRUCache<string, { document: DocumentNode }>({ max: 1000 });
+  let checkedFor: GraphQLSchema | undefined;
+  const checkOperation = (schema: GraphQLSchema, payload: SocketOperation) => {
+    if (checkedFor !== schema) checkedDocuments.clear();
+    checkedFor = schema;
+    const key = JSON.stringify([payload.query, payload.operationName ?? null, payload.variables ?? null]);
+    const known = checkedDocuments.get(key);
+    if (known) return known;
+    const checked = checkSocketOperation(schema, payload, {
+      rules,
+      maxTokens: options.maxTokens,
+      maxCost: options.maxCost,
+    });
+    if ('document' in checked) checkedDocuments.set(key, checked);
+    return checked;
+  };
 
   const server = useServer<Record<string, unknown>, Extra>(
     {
@@ -69,19 +100,16 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         ctx.extra.caller = caller;
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const tooMany = checkSubscriptionCount(ctx.subscriptions, options.socketLimits.WS_MAX_SUBSCRIPTIONS);
         if (tooMany) return [tooMany];
         const schema = options.view().apiGraphQLSchema;
-        const checked = checkSocketOperation(schema, payload, {
-          rules,
-          maxTokens: options.maxTokens,
-          maxCost: options.maxCost,
-        });
+        const checked = checkOperation(schema, payload);
         if ('errors' in checked) return checked.errors;
         const { document } = checked;
         const requestId = pickRequestId(payload.extensions?.requestId);
         const contextValue: GatewayContext = { ...ctx.extra.caller!, requestId };
+        sinks.set(contextValue, sinkOf(ctx.extra.socket, id));
         return {
           schema,
           document,
@@ -91,13 +119,18 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         };
       },
       execute: (args) => options.executeOperation(args),
+      // The hub writes each event's frame to the socket itself (serialised once per group).
       subscribe: (args) =>
-        options.hub.subscribe({
-          document: args.document,
-          operationName: args.operationName,
-          variables: (args.variableValues ?? {}) as Record<string, unknown>,
-          context: args.contextValue as GatewayContext,
-        }),
+        options.hub.subscribe(
+          {
+            document: args.document,
+            operationName: args.operationName,
+            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+            context: args.contextValue as GatewayContext,
+          },
+          sinks.get(args.contextValue as object)!,
+        ),
+      // Queries and mutations (the hub formats subscription events itself).
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
       onError: (_ctx, _id, _payload, errors) => format(errors),

@@ -1,11 +1,11 @@
 import { backoffDelay } from '#kit/backoff.ts';
-import { EventEmitter, on } from 'node:events';
 import pg from 'pg';
 import type { Logger } from '#kit/logger.ts';
 import { sleep } from '#kit/sim-time.ts';
 import { ORDER_UPDATED_CHANNEL, parseNotification } from '../order/order-notification.ts';
 import { fromSnapshot } from '../order/order-snapshot.ts';
 import type { Order } from '../order/order.entity.ts';
+import { createOrderListeners } from './order-listeners.ts';
 
 // The writer side (one NOTIFY per batch, an array of snapshots) is order/order.repository.ts.
 export { ORDER_UPDATED_CHANNEL };
@@ -25,7 +25,8 @@ export interface ListenOptions {
 }
 
 /**
- * One LISTEN connection per process fanning out to its subscribers. When
+ * One LISTEN connection per process fanning out to its subscribers (indexed
+ * by order number, order-listeners.ts). When
  * the connection drops it reconnects with backoff, LISTENs again, then
  * re-sends the current state of every order changed around the outage
  * (a subscriber may see a state twice, never miss one).
@@ -35,8 +36,7 @@ export async function listenForOrderUpdates(
   logger: Logger,
   options: ListenOptions = {},
 ): Promise<OrderUpdates> {
-  const emitter = new EventEmitter();
-  emitter.setMaxListeners(0);
+  const listeners = createOrderListeners<Order>();
   let client: pg.Client | undefined;
   let closed = false;
   let lostAt: Date | undefined;
@@ -46,7 +46,7 @@ export async function listenForOrderUpdates(
     const since = new Date(lostAt.getTime() - MISSED_MARGIN_MS);
     lostAt = undefined;
     try {
-      for (const order of await options.changedSince(since)) emitter.emit('order', order);
+      for (const order of await options.changedSince(since)) listeners.publish(order);
     } catch (error) {
       logger.warn({ err: error }, 'cannot re-read orders changed while the listener was down');
     }
@@ -61,7 +61,7 @@ export async function listenForOrderUpdates(
           if (message.channel !== ORDER_UPDATED_CHANNEL || !message.payload) return;
           // One NOTIFY carries a batch: an array of snapshots (order/order-notification.ts).
           for (const snapshot of parseNotification(message.payload))
-            emitter.emit('order', fromSnapshot(snapshot));
+            listeners.publish(fromSnapshot(snapshot));
         });
         let lost = false;
         candidate.on('error', (error) => {
@@ -91,33 +91,11 @@ export async function listenForOrderUpdates(
 
   return {
     subscribe(number) {
-      const controller = new AbortController();
-      const events = on(emitter, 'order', { signal: controller.signal });
-      const iterator: AsyncIterableIterator<Order> = {
-        async next() {
-          for (;;) {
-            const step = await events.next().catch((error: unknown) => {
-              if ((error as Error).name === 'AbortError') return { done: true as const, value: undefined };
-              throw error;
-            });
-            if (step.done) return { done: true, value: undefined };
-            const order = (step.value as [Order])[0];
-            if (!number || order.number === number) return { done: false, value: order };
-          }
-        },
-        async return() {
-          controller.abort();
-          return { done: true, value: undefined };
-        },
-        [Symbol.asyncIterator]() {
-          return iterator;
-        },
-      };
-      return iterator;
+      return listeners.subscribe(number ?? null);
     },
     async close() {
       closed = true;
-      emitter.removeAllListeners();
+      listeners.endAll();
       await client?.end().catch(() => {});
     },
   };

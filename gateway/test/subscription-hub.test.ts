@@ -1,0 +1,230 @@
+/**
+ * The hub on its own: a real graphql-ws server on loopback stands for the orders subgraph (a tiny
+ * schema with orderUpdated), the customers entity fetch is a data source counting its calls.
+ */
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildSchema, parse, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { GraphQLDataSource } from '@apollo/gateway';
+import { createLogger } from '#kit/logger.ts';
+import type { GatewayContext } from '../src/context.ts';
+import { createSubscriptionHub, type SubscriptionHub } from '../src/subscriptions/hub.ts';
+import { buildSupergraphView } from '../src/subscriptions/planner.ts';
+import { createUpstreamPool } from '../src/subscriptions/upstream-pool.ts';
+import type { FrameSink } from '../src/subscriptions/frames.ts';
+
+const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
+const view = buildSupergraphView(supergraph);
+const WATCH = parse(
+  'subscription ($n: String) { orderUpdated(number: $n) { number status customer { name } } }',
+);
+const logger = createLogger('test', 'silent');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const until = async (check: () => boolean) => {
+  for (let waited = 0; !check(); waited += 10) {
+    if (waited > 5000) throw new Error('timed out');
+    await sleep(10);
+  }
+};
+
+type Event = { number: string; status: string; customer: { id: string } };
+
+/** The stand-in orders subgraph: who connected, what was subscribed, and a way to publish. */
+async function startUpstream() {
+  const schema: GraphQLSchema = buildSchema(`
+    type Query { ok: Boolean }
+    type Customer { id: ID! }
+    type Order { number: String! status: String! customer: Customer! }
+    type Subscription { orderUpdated(number: String): Order }
+  `);
+  const subscribers = new Set<{ number: string | null; push: (event: Event) => void }>();
+  const field = schema.getSubscriptionType()!.getFields().orderUpdated!;
+  field.subscribe = (_root, { number }: { number?: string | null }) => {
+    const queue: Event[] = [];
+    let wake: (() => void) | undefined;
+    const entry = {
+      number: number ?? null,
+      push: (event: Event) => {
+        queue.push(event);
+        wake?.();
+      },
+    };
+    subscribers.add(entry);
+    return (async function* () {
+      try {
+        for (;;) {
+          while (queue.length) yield { orderUpdated: queue.shift() };
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      } finally {
+        subscribers.delete(entry);
+      }
+    })();
+  };
+  const connections: Record<string, unknown>[] = [];
+  const httpServer: Server = createServer();
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const server = useServer(
+    {
+      schema,
+      onConnect: (ctx) => {
+        connections.push(ctx.connectionParams ?? {});
+        return true;
+      },
+    },
+    wss,
+  );
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    connections,
+    subscribers,
+    openSockets: () => wss.clients.size,
+    publish: (event: Event) => {
+      for (const entry of subscribers) if (!entry.number || entry.number === event.number) entry.push(event);
+    },
+    close: async () => {
+      await server.dispose();
+      await new Promise((resolve) => httpServer.close(resolve));
+    },
+  };
+}
+
+const contextOf = (sub: string, role: 'viewer' | 'admin' = 'viewer', expiresIn = 600): GatewayContext => ({
+  identity: { sub, role, expiresAt: Math.floor(Date.now() / 1000) + expiresIn },
+  requestId: `req-${sub}-${Math.random().toString(36).slice(2)}`,
+});
+
+/** A client's socket: the frames written to it, parsed. */
+const sinkFor = (id: string) => {
+  const frames: {
+    id: string;
+    type: string;
+    payload: { data: { orderUpdated: Record<string, unknown> } } & { extensions: { requestId: string } };
+  }[] = [];
+  const sink: FrameSink = { id, send: (frame) => frames.push(JSON.parse(frame)) };
+  return { sink, frames };
+};
+
+describe('subscription hub', () => {
+  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  let hub: SubscriptionHub;
+  let customerCalls: { names: string[]; delayMs: (id: string) => number }[];
+  let delays: Record<string, number>;
+
+  beforeEach(async () => {
+    upstream = await startUpstream();
+    customerCalls = [];
+    delays = {};
+    const customers: GraphQLDataSource = {
+      process: async ({ request }) => {
+        const representations = request.variables!.representations as { id: string }[];
+        customerCalls.push({ names: representations.map((r) => r.id), delayMs: () => 0 });
+        await sleep(delays[representations[0]!.id] ?? 0);
+        return { data: { _entities: representations.map((r) => ({ name: `Name of ${r.id}` })) } };
+      },
+    };
+    hub = createSubscriptionHub({
+      view: () => view,
+      dataSources: () => ({ customers }),
+      subgraphUrl: () => upstream.url,
+      pool: createUpstreamPool({
+        connectionParams: async (context, subgraph) => ({ identity: `${context.identity.sub}@${subgraph}` }),
+        retryBaseMs: 50,
+        retryMaxMs: 200,
+        logger,
+      }),
+      logger,
+    });
+  });
+  afterEach(async () => {
+    hub.closeAll();
+    await upstream.close();
+  });
+
+  it('gives clients of one identity and variables one upstream subscription and one resolution per event', async () => {
+    const a = sinkFor('1');
+    const b = sinkFor('7');
+    const contextA = contextOf('ada');
+    const contextB = contextOf('ada');
+    hub.subscribe({ document: WATCH, variables: { n: 'O-1' }, context: contextA }, a.sink);
+    hub.subscribe({ document: WATCH, variables: { n: 'O-1' }, context: contextB }, b.sink);
+    await until(() => upstream.subscribers.size === 1);
+    expect(hub.stats()).toEqual({ upstreams: 1, connected: 1, clients: 2, sockets: 1 });
+    upstream.publish({ number: 'O-1', status: 'VERIFIED', customer: { id: 'C-1' } });
+    upstream.publish({ number: 'O-1', status: 'SCHEDULED', customer: { id: 'C-1' } });
+    await until(() => a.frames.length === 2 && b.frames.length === 2);
+    expect(customerCalls).toHaveLength(2); // once per event, not per client
+    for (const [{ frames }, id, context] of [
+      [a, '1', contextA],
+      [b, '7', contextB],
+    ] as const) {
+      expect(frames.map((frame) => [frame.id, frame.type])).toEqual([
+        [id, 'next'],
+        [id, 'next'],
+      ]);
+      expect(frames.map((frame) => frame.payload.data.orderUpdated)).toEqual([
+        { number: 'O-1', status: 'VERIFIED', customer: { name: 'Name of C-1' } },
+        { number: 'O-1', status: 'SCHEDULED', customer: { name: 'Name of C-1' } },
+      ]);
+      expect(frames[0]!.payload.extensions.requestId).toBe(context.requestId);
+    }
+  });
+
+  it('multiplexes one identity’s variable sets on one socket, and keeps identities apart', async () => {
+    const one = sinkFor('1');
+    const two = sinkFor('2');
+    const other = sinkFor('3');
+    hub.subscribe({ document: WATCH, variables: { n: 'O-1' }, context: contextOf('ada') }, one.sink);
+    hub.subscribe({ document: WATCH, variables: { n: 'O-2' }, context: contextOf('ada') }, two.sink);
+    // Same role, another user: never shares a group or a socket with ada.
+    hub.subscribe({ document: WATCH, variables: { n: 'O-1' }, context: contextOf('bob') }, other.sink);
+    await until(() => upstream.subscribers.size === 3);
+    expect(hub.stats()).toMatchObject({ upstreams: 3, clients: 3, sockets: 2 });
+    expect(upstream.openSockets()).toBe(2);
+    expect(upstream.connections.map((params) => params.identity).sort()).toEqual([
+      'ada@orders',
+      'bob@orders',
+    ]);
+    upstream.publish({ number: 'O-2', status: 'VERIFIED', customer: { id: 'C-2' } });
+    await until(() => two.frames.length === 1);
+    await sleep(50);
+    expect(one.frames).toHaveLength(0);
+    expect(other.frames).toHaveLength(0);
+  });
+
+  it('delivers in the subgraph’s order even when a later event resolves first', async () => {
+    const a = sinkFor('1');
+    hub.subscribe({ document: WATCH, variables: { n: 'O-1' }, context: contextOf('ada') }, a.sink);
+    await until(() => upstream.subscribers.size === 1);
+    delays['C-slow'] = 200;
+    upstream.publish({ number: 'O-1', status: 'VERIFIED', customer: { id: 'C-slow' } });
+    upstream.publish({ number: 'O-1', status: 'SCHEDULED', customer: { id: 'C-fast' } });
+    await until(() => customerCalls.length === 2); // both resolving at once
+    await until(() => a.frames.length === 2);
+    expect(a.frames.map((frame) => frame.payload.data.orderUpdated.status)).toEqual([
+      'VERIFIED',
+      'SCHEDULED',
+    ]);
+  });
+
+  it('closes the upstream subscription and the socket when the last client leaves', async () => {
+    const a = sinkFor('1');
+    const b = sinkFor('2');
+    const first = hub.subscribe({ document: WATCH, variables: {}, context: contextOf('ada') }, a.sink);
+    const second = hub.subscribe({ document: WATCH, variables: {}, context: contextOf('ada') }, b.sink);
+    await until(() => upstream.subscribers.size === 1);
+    await first.return!();
+    expect(hub.stats().clients).toBe(1);
+    upstream.publish({ number: 'O-1', status: 'VERIFIED', customer: { id: 'C-1' } });
+    await until(() => b.frames.length === 1);
+    expect(a.frames).toHaveLength(0);
+    await second.return!();
+    await until(() => upstream.openSockets() === 0);
+    expect(hub.stats()).toEqual({ upstreams: 0, connected: 0, clients: 0, sockets: 0 });
+  });
+});

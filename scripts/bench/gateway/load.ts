@@ -1,0 +1,76 @@
+/** autocannon with fixed connections (closed-loop, as issue 16 measured), and sequential request pairs. */
+import autocannon from 'autocannon';
+
+export interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+export interface Target {
+  url: string;
+  headers: () => Promise<Record<string, string>>;
+  body: string;
+}
+
+export async function hammer(target: Target, seconds: number, connections = 20): Promise<Load> {
+  const result = await autocannon({
+    url: target.url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', ...(await target.headers()) },
+    body: target.body,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+/** Means of several rounds' RPS and their worst p99 (the rounds alternate between targets). */
+export const combine = (rounds: Load[]): Load => ({
+  rps: rounds.reduce((sum, round) => sum + round.rps, 0) / rounds.length,
+  p50: rounds.map((round) => round.p50).sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!,
+  p99: Math.max(...rounds.map((round) => round.p99)),
+  errors: rounds.reduce((sum, round) => sum + round.errors, 0),
+});
+
+export async function post(target: Target): Promise<{ data?: unknown; errors?: unknown[] }> {
+  const response = await fetch(target.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await target.headers()) },
+    body: target.body,
+  });
+  return (await response.json()) as { data?: unknown; errors?: unknown[] };
+}
+
+export const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+/** `pairs` times: one request to `via`, one to `direct`; the distribution of (via - direct). */
+export async function addedLatency(via: Target, direct: Target, pairs: number) {
+  const differences: number[] = [];
+  const viaHeaders = await via.headers();
+  const directHeaders = await direct.headers();
+  const time = async (target: Target, headers: Record<string, string>) => {
+    const started = performance.now();
+    const response = await fetch(target.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: target.body,
+    });
+    await response.arrayBuffer();
+    return performance.now() - started;
+  };
+  for (let i = 0; i < pairs + 50; i++) {
+    const difference = (await time(via, viaHeaders)) - (await time(direct, directHeaders));
+    if (i >= 50) differences.push(difference); // the first 50 pairs are warm-up
+  }
+  return { median: pct(differences, 50), p99: pct(differences, 99) };
+}

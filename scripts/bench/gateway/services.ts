@@ -1,0 +1,127 @@
+/**
+ * The supergraph's services for a gateway benchmark, each in its own Node process (as deployed),
+ * on a fresh PostgreSQL database and a throwaway MongoDB-wire server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
+import { benchSecrets } from '../secrets.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface Service {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `entry` (a path from the repository root) as a child process and waits for its /ready. */
+export async function spawnService(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  options: { args?: string[]; readyPath?: string } = {},
+): Promise<Service> {
+  const { args = [], readyPath = '/ready' } = options;
+  const port = Number(env.PORT);
+  const child = spawn(process.execPath, [...args, `${root}${entry}`], {
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: root,
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} while starting`);
+    const ok = await fetch(`${base}${readyPath}`)
+      .then((response) => response.ok)
+      .catch(() => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`${name} was not ready within 60 s`);
+    await sleep(200);
+  }
+  return {
+    name,
+    url: `${base}/graphql`,
+    child,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
+    },
+  };
+}
+
+export type Secrets = ReturnType<typeof benchSecrets>;
+
+export interface Stack {
+  secrets: Secrets;
+  env: Record<string, string>;
+  urls: { customers: string; orders: string; factory: string };
+  services: Service[];
+  stop(): Promise<void>;
+}
+
+/** customers, factory and orders in three processes, on their own database. */
+export async function startStack(label: string): Promise<Stack> {
+  const secrets = benchSecrets();
+  const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const mongo = await throwawayMongo(label);
+  const stamp = Date.now().toString(36);
+  const dbName = `ff_bench_${label}_${stamp}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const [customersPort, factoryPort, ordersPort] = [await freePort(), await freePort(), await freePort()];
+  const urls = {
+    customers: `http://127.0.0.1:${customersPort}/graphql`,
+    orders: `http://127.0.0.1:${ordersPort}/graphql`,
+    factory: `http://127.0.0.1:${factoryPort}/graphql`,
+  };
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    ...secrets,
+    SIM_TIME_SCALE: '0',
+    DATABASE_URL: dbUrl.toString(),
+    MONGODB_URL: mongo.url,
+    CUSTOMERS_URL: urls.customers,
+    ORDERS_URL: urls.orders,
+    FACTORY_URL: urls.factory,
+    ORDERS_WEBHOOK_URL: `http://127.0.0.1:${ordersPort}/webhooks/production`,
+    FACTORY_DB_PREFIX: `ff_bench_${label}_${stamp}_`,
+    RANDOM_ORDERS_EVERY: 'off',
+    JOB_POLL_MS: '20',
+  };
+  const services: Service[] = [];
+  const stop = async () => {
+    for (const service of services.reverse()) await service.stop();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
+    await admin.end();
+    await mongo.stop();
+  };
+  try {
+    const start = (name: string, port: number) =>
+      spawnService(name, `subgraphs/${name}/src/index.ts`, { ...env, PORT: String(port) });
+    services.push(await start('customers', customersPort));
+    services.push(await start('factory', factoryPort));
+    services.push(await start('orders', ordersPort));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { secrets, env, urls, services, stop };
+}
+
+/** Resident memory of a process in MiB (Linux /proc), or NaN. */
+export async function rssMiB(pid: number | undefined): Promise<number> {
+  if (!pid) return NaN;
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  return kb / 1024;
+}
