@@ -1,5 +1,5 @@
 import type { Agenda } from 'agenda';
-import type { Db } from 'mongodb';
+import type { Db, ObjectId } from 'mongodb';
 import { PRODUCT_OF_FACTORY, PRODUCTS, type ProductSpec } from '#catalogue/products.ts';
 import { createAgenda, drainAgenda } from '#kit/agenda.ts';
 import type { Logger } from '#kit/logger.ts';
@@ -24,8 +24,8 @@ export interface FactoryUnit {
   clients: ApiClientRepository;
   production: ProductionService;
   agenda: Agenda;
-  /** Fills free production lines with queued orders (after a production request). */
-  dispatch(): Promise<void>;
+  /** Queues orders just stored and fills free production lines (after a production request). */
+  dispatch(added?: readonly { _id: ObjectId }[]): Promise<void>;
   /** Stops taking jobs and waits for running ones. */
   stop(): Promise<void>;
 }
@@ -92,7 +92,7 @@ export async function startFactoryUnit(
     clients,
     production,
     agenda,
-    dispatch: () => production.dispatch(),
+    dispatch: (added) => production.dispatch(added),
     stop: async () => {
       await drainAgenda(agenda);
       await Promise.all([production.settled(), scheduler.settled()]);

@@ -62,8 +62,12 @@ export class ProductionOrderRepository {
     return this.collection.find({ _id: { $in: ids } }).toArray();
   }
 
-  oldestQueued() {
-    return this.collection.find({ status: 'QUEUED' }).sort({ queuedAt: 1, _id: 1 }).limit(1).next();
+  /** Every QUEUED order's id, oldest first (to rebuild the in-memory queue). */
+  queued() {
+    return this.collection
+      .find({ status: 'QUEUED' }, { projection: { _id: 1 } })
+      .sort({ queuedAt: 1, _id: 1 })
+      .toArray();
   }
 
   /** IN_PRODUCTION orders that should have completed by `before` (their completion job may be lost). */

@@ -79,7 +79,11 @@ export function validateRequest(
 const sameConfiguration = (a: ProductionOrderDoc, b: ProductionOrderDoc) =>
   a.product === b.product && a.quantity === b.quantity && isDeepStrictEqual(a.attributes, b.attributes);
 
-type Deps = { orders: ProductionOrderRepository; dispatch: () => Promise<void> };
+type Deps = {
+  orders: ProductionOrderRepository;
+  /** Queues the orders just stored and fills free lines. */
+  dispatch: (added: readonly ProductionOrderDoc[]) => Promise<void>;
+};
 
 /**
  * Stores one production order per line, idempotently on (orderNumber, lineId):
@@ -171,8 +175,9 @@ async function storeRequests(
   if (fresh.length === 0) return outcomes;
   const lost = await deps.orders.insertManyOnce(fresh);
   if (lost.length) await takeWinners(deps, outcomes, lost);
+  const inserted = lost.length ? fresh.filter((doc) => !lost.includes(doc)) : fresh;
   // Outside the request's trace: production is its own leg (factory.production in the order's trace).
-  void detached(() => deps.dispatch());
+  void detached(() => deps.dispatch(inserted));
   return outcomes;
 }
 

@@ -6,6 +6,7 @@ import { webhookIdFor } from './production-order.ts';
 import type { ProductionOrderRepository } from './production-order.repository.ts';
 import type { ProductionLinesRepository } from './production-lines.repository.ts';
 import type { Mutex } from './mutex.ts';
+import { ProductionQueue } from './production-queue.ts';
 
 /** What production asks of the job queue (Agenda), so this file knows no Agenda. */
 export interface ProductionScheduler {
@@ -28,6 +29,7 @@ export class ProductionService {
   private readonly logger: Logger;
   private readonly exclusive: Mutex;
   private dispatching: Promise<void> = Promise.resolve();
+  private readonly queue = new ProductionQueue();
 
   constructor(deps: {
     orders: ProductionOrderRepository;
@@ -116,12 +118,16 @@ export class ProductionService {
     if (order?.status === 'COMPLETED' && order.webhook?.state === 'PENDING') this.scheduler.deliverNow(id);
   }
 
-  /** Fills free lines with the oldest queued orders; one pass at a time in this process. */
-  dispatch(): Promise<void> {
+  /**
+   * Fills free lines with the oldest queued orders (after queueing `added`, orders just stored);
+   * one pass at a time in this process.
+   */
+  dispatch(added: readonly { _id: ObjectId }[] = []): Promise<void> {
+    this.queue.add(added.map((doc) => doc._id));
     const pass = this.dispatching.then(async () => {
-      for (;;) {
-        const next = await this.orders.oldestQueued();
-        if (!next || !(await this.start(next._id))) return;
+      for (let next = this.queue.peek(); next; next = this.queue.peek()) {
+        if (!(await this.start(next))) return; // every line busy: it stays at the head
+        this.queue.shift();
       }
     });
     // A failed pass must not poison the chain (nor go unhandled); the next dispatch or sweep tries again.
@@ -150,6 +156,7 @@ export class ProductionService {
       await this.scheduler.completeAt(order._id, now);
     }
     for (const order of await this.orders.dueWebhooks(now)) await this.scheduler.deliverAt(order._id, now);
-    await this.dispatch();
+    // The queue is rebuilt from what is stored (at start), and anything it lacks is added back.
+    await this.dispatch(await this.orders.queued());
   }
 }
