@@ -53,6 +53,23 @@ describe('random orders', () => {
     expect(settings.data!.randomOrders).toMatchObject({ enabled: true, every: '300 ms' });
   });
 
+  it('keeps each setting an admin writes while occurrences are running', async () => {
+    // The job runs every few hundred ms throughout: each write races the running occurrences' saves.
+    for (let round = 0; round < 12; round++) {
+      const every = round % 2 ? '200 ms' : '250 ms';
+      const set = await graphql<{ setRandomOrders: Settings }>(
+        stack.ordersUrl,
+        SET,
+        { enabled: true, every },
+        'admin',
+      );
+      expect(set.data!.setRandomOrders).toMatchObject({ enabled: true, every });
+      await new Promise((resolve) => setTimeout(resolve, 150)); // an occurrence or two later
+      const read = await graphql<{ randomOrders: Settings }>(stack.ordersUrl, SETTINGS, {}, 'viewer');
+      expect(read.data!.randomOrders).toMatchObject({ enabled: true, every });
+    }
+  });
+
   it('lets only an admin change the settings, checks the interval, and keeps the change across a restart', async () => {
     const forbidden = await graphql(stack.ordersUrl, SET, { enabled: false }, 'operator');
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

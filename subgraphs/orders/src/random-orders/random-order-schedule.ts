@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Agenda } from 'agenda';
 import { ValidationError } from '#kit/errors.ts';
+import { sleep } from '#kit/sim-time.ts';
 import { JOBS } from '../jobs/job-names.ts';
 import { parseInterval } from './interval.ts';
 
@@ -19,6 +20,11 @@ export interface RandomOrderSettings {
 }
 
 const OFF = 'off';
+
+/** How often a settings write is made again when a running occurrence's save put the old settings back. */
+const WRITE_ATTEMPTS = 5;
+/** Long enough for a save that overlapped ours to have landed before we look. */
+const SETTLE_MS = 50;
 
 /**
  * The random-order settings live in the Agenda job itself (one `single`
@@ -78,12 +84,20 @@ export class RandomOrderSchedule {
     const text = every?.trim() || (current.every !== OFF ? current.every : '');
     if (enabled && !text) throw new ValidationError('every', 'is required to turn random orders on');
     const everyMs = text ? parseInterval(text, 'every') : 0;
-    await this.write(enabled, text || OFF, everyMs);
+    // The settings share a document with Agenda's job. FerretDB applies an update as a read and a
+    // write-back of the whole document, so a running occurrence's state save that overlaps ours can
+    // write the old settings back: look once it has landed, and write again until ours is stored.
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      const revision = await this.write(enabled, text || OFF, everyMs);
+      await sleep(SETTLE_MS);
+      if ((await this.stored())?.revision === revision) break;
+    }
     return this.read();
   }
 
-  private async write(enabled: boolean, every: string, everyMs: number): Promise<void> {
-    const job = this.agenda.create<RandomOrderJobData>(JOBS.randomOrder, { every, revision: randomUUID() });
+  private async write(enabled: boolean, every: string, everyMs: number): Promise<string> {
+    const revision = randomUUID();
+    const job = this.agenda.create<RandomOrderJobData>(JOBS.randomOrder, { every, revision });
     // `single`: saved by name, so there is one random-order job however often the settings change.
     job.attrs.type = 'single';
     if (everyMs > 0) job.repeatEvery(everyMs, { skipImmediate: true });
@@ -94,5 +108,6 @@ export class RandomOrderSchedule {
       job.attrs.nextRunAt = null;
     }
     await job.save();
+    return revision;
   }
 }
