@@ -93,6 +93,21 @@ describe.skipIf(!chromiumPresent)('the live board under 1,000 orders', () => {
       () => page.getByRole('button', { name: 'Older' }).click(),
       () => page.getByText(`Page 2 · `).waitFor(),
     );
+    // The filter is judged on COMPLETE orders: wait for the first (on a loaded machine production lags the board).
+    await expect
+      .poll(
+        async () => {
+          const complete = await graphql<{ orders: { totalCount: number } }>(
+            stack.url,
+            '{ orders(first: 1, status: COMPLETE) { totalCount } }',
+            {},
+            'viewer',
+          );
+          return complete.data?.orders.totalCount ?? 0;
+        },
+        { timeout: 120_000, interval: 500 },
+      )
+      .toBeGreaterThan(0);
     const filterMs = await timed(
       async () => {
         await page.getByRole('combobox', { name: 'Status' }).click();
