@@ -29,17 +29,18 @@ export function spawnService(
   });
 }
 
-/** Waits until `/ready` answers 2xx on `port`; fails when the child exits first or after `timeoutMs`. */
+/** Waits until `readyPath` answers 2xx on `port`; fails when the child exits first or after `timeoutMs`. */
 export async function waitReady(
   name: string,
   port: string | number,
   child: ChildProcess,
   timeoutMs = 60_000,
+  readyPath = '/ready',
 ) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
-    const response = await fetch(localUrl(port, '/ready')).catch(() => null);
+    const response = await fetch(localUrl(port, readyPath)).catch(() => null);
     if (response?.ok) return;
     await sleep(250);
   }

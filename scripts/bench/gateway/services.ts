@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
 import { benchSecrets } from '../secrets.ts';
+import { localUrl, stopServices, waitReady } from '../../lib/services.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface Service {
   name: string;
@@ -32,26 +32,12 @@ export async function spawnService(
     stdio: ['ignore', 'ignore', 'inherit'],
     cwd: root,
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} while starting`);
-    const ok = await fetch(`${base}${readyPath}`)
-      .then((response) => response.ok)
-      .catch(() => false);
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`${name} was not ready within 60 s`);
-    await sleep(200);
-  }
+  await waitReady(name, port, child, 60_000, readyPath);
   return {
     name,
-    url: `${base}/graphql`,
+    url: localUrl(port, '/graphql'),
     child,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
-    },
+    stop: () => stopServices([child]),
   };
 }
 
