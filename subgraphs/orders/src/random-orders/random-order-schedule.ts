@@ -88,14 +88,24 @@ export class RandomOrderSchedule {
     // write-back of the whole document, so a running occurrence's state save that overlaps ours can
     // write the old settings back: look once it has landed, and write again until ours is stored.
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-      const revision = await this.write(enabled, text || OFF, everyMs);
+      const written = await this.write(enabled, text || OFF, everyMs);
       await sleep(SETTLE_MS);
-      if ((await this.stored())?.revision === revision) break;
+      const stored = await this.stored();
+      // The occurrence's own save after its run writes the nextRunAt it computed from the old interval.
+      if (
+        stored?.revision === written.revision &&
+        stored.nextRunAt?.getTime() === written.nextRunAt?.getTime()
+      )
+        break;
     }
     return this.read();
   }
 
-  private async write(enabled: boolean, every: string, everyMs: number): Promise<string> {
+  private async write(
+    enabled: boolean,
+    every: string,
+    everyMs: number,
+  ): Promise<{ revision: string; nextRunAt: Date | null }> {
     const revision = randomUUID();
     const job = this.agenda.create<RandomOrderJobData>(JOBS.randomOrder, { every, revision });
     // `single`: saved by name, so there is one random-order job however often the settings change.
@@ -108,6 +118,7 @@ export class RandomOrderSchedule {
       job.attrs.nextRunAt = null;
     }
     await job.save();
-    return revision;
+    const stored = await this.stored();
+    return { revision, nextRunAt: stored?.revision === revision ? stored.nextRunAt : null };
   }
 }
