@@ -116,11 +116,14 @@ describe.skipIf(!chromiumPresent)('the live board under 1,000 orders', () => {
       // Every row shown is COMPLETE once the filtered page has replaced the unfiltered one.
       () =>
         expect
-          .poll(() =>
-            page.evaluate(() => {
-              const badges = Array.from(document.querySelectorAll('[data-testid^="status-"]'));
-              return badges.length > 0 && badges.every((badge) => badge.textContent === 'COMPLETE');
-            }),
+          .poll(
+            () =>
+              page.evaluate(() => {
+                const badges = Array.from(document.querySelectorAll('[data-testid^="status-"]'));
+                return badges.length > 0 && badges.every((badge) => badge.textContent === 'COMPLETE');
+              }),
+            // The filtered page arrives while 1,000 orders stream in on a shared 2-core machine.
+            { timeout: 60_000 },
           )
           .toBe(true),
     );

@@ -74,7 +74,15 @@ describe('one order, placement to COMPLETE, is one trace with its asynchronous l
       const spans = exporter.getFinishedSpans().filter((span) => traceOf(span) === traceOf(placement));
       const names = spans.map((span) => span.name);
       // Two lines in two factories: each leg twice; the outbox has VERIFIED, SCHEDULED and COMPLETE for the log sink.
-      return legs.every((leg) => names.filter((name) => name === leg).length >= 2) ? spans : undefined;
+      const delivered = new Set(
+        spans
+          .filter((span) => span.name === 'order.outbox_delivered')
+          .map((span) => span.attributes['order.status']),
+      );
+      const complete = ['VERIFIED', 'SCHEDULED', 'COMPLETE'].every((status) => delivered.has(status));
+      return complete && legs.every((leg) => names.filter((name) => name === leg).length >= 2)
+        ? spans
+        : undefined;
     }, 20_000);
     const all = exporter.getFinishedSpans();
     const byId = new Map(all.map((span) => [span.spanContext().spanId, span]));
