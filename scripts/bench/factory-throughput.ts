@@ -1,104 +1,400 @@
-// Completion throughput of one factory at SIM_TIME_SCALE=0: submit N production orders over
-// HTTP as the order service does, time until all are COMPLETED (webhooks to a local 200
-// receiver). Median of RUNS runs, each in a fresh process and fresh databases.
-// Usage: MONGODB_URL=mongodb://... node scripts/bench/factory-throughput.ts [orders=100] [runs=3] [other-checkout]
-// (BENCH_LINES_PER_REQUEST, default 100: how many orders one production request carries)
-// With another checkout of the repo (e.g. an older commit extracted by `git archive`), runs
-// alternate between the two so both see the same machine load, and both medians are printed.
-import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
+/**
+ * One factory's capacity at SIM_TIME_SCALE=0 (or --scale), in two figures:
+ * 1. production: requests of 1–5 widget lines (3 on average) sent over HTTP as the order service
+ *    sends them, at a fixed arrival rate by an open-loop generator in its own process, to a factory
+ *    started as `npm start` starts it (`FACTORIES=widgets`, its own process); completion webhooks go
+ *    to a receiver here that checks the signature and answers 200 as the order service does. It
+ *    prints production jobs completed per second inside the measured window (warm-up excluded),
+ *    receipt and request→webhook percentiles, and checks every production order got exactly one
+ *    completion and capacity was never exceeded (no more completions' [startedAt, completedAt)
+ *    overlapping than the factory has lines; at scale 0 those intervals are empty, so only --scale
+ *    above 0 makes that check bite);
+ * 2. entities: the `_entities` fetch for the production orders of a page (7 representations), as
+ *    the gateway sends it, by autocannon at 20 connections (closed-loop), with --seed production
+ *    orders already stored.
+ *   node scripts/bench/factory-throughput.ts [--rates=300,1000] [--seconds=20] [--warmup=5]
+ *     [--drain=60] [--lines=2] [--scale=0] [--seed=100000] [--entities-seconds=10]
+ *     [--only=production|entities] [--checkout=DIR ...]
+ * --checkout (repeatable) measures other trees' factories too, alternating, on the same FerretDB.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { MongoClient, ObjectId } from 'mongodb';
+import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
+import { IDENTITY_HEADER, signGatewayIdentity } from '#kit/service-token.ts';
+import { verifyWebhookSignature } from '#kit/webhook-signature.ts';
+import { runOpenLoop } from './lib/open-loop-run.ts';
+import { cpuMsOf, loadAverage, percentile } from './lib/measure.ts';
+import { MEAN_LINES } from './lib/production-requests.ts';
+import { benchSecrets } from './secrets.ts';
+import { localUrl, spawnService, stopServices, waitReady } from '../lib/services.ts';
 
-const CLIENT = 'bench:bench-client-secret';
-const here = fileURLToPath(import.meta.url);
-const thisRoot = fileURLToPath(new URL('../../', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '300,1000' },
+    seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
+    drain: { type: 'string', default: '60' },
+    lines: { type: 'string', default: '2' },
+    scale: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '100000' },
+    'entities-seconds': { type: 'string', default: '10' },
+    only: { type: 'string' },
+    checkout: { type: 'string', multiple: true, default: [] },
+  },
+});
+const SECONDS = Number(values.seconds);
+const WARMUP = Number(values.warmup);
+const LINES = Number(values.lines);
+const here = fileURLToPath(new URL('../..', import.meta.url));
+const checkouts = [here, ...values.checkout.map((dir) => (dir.endsWith('/') ? dir : `${dir}/`))];
+const bodies = fileURLToPath(new URL('./lib/production-requests.ts', import.meta.url));
+const treeOf = (root: string) => (root === here ? 'this' : root);
 
-/** One run in this process against the factory code under `root`; prints jobs/s as JSON. */
-async function singleRun(root: string, orders: number) {
-  const { startFactoryService } = await import(`${root}/subgraphs/factory/src/app.ts`);
-  const { loadFactoryConfig } = await import(`${root}/subgraphs/factory/src/config.ts`);
-  const receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const service = await startFactoryService(
-    loadFactoryConfig({
-      ...process.env,
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      SIM_TIME_SCALE: '0',
-      FACTORIES: 'widgets',
-      FACTORY_DB_PREFIX: `ff_bench_${Date.now().toString(36)}_`,
-      FACTORY_BOOTSTRAP_CLIENT: CLIENT,
-      ORDERS_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`,
-      AGENDA_PROCESS_EVERY_MS: process.env.AGENDA_PROCESS_EVERY_MS ?? '200',
-    }),
-  );
-  const unit = service.factories.get('widgets');
-  const query = `mutation ($input: ProductionRequestInput!) {
-    submitProductionRequest(factory: "widgets", input: $input) { orderNumber } }`;
-  const started = performance.now();
-  // BENCH_LINES_PER_REQUEST=1 makes every order its own request, as the order service sends them.
-  const perRequest = Number(process.env.BENCH_LINES_PER_REQUEST ?? 100);
-  for (let first = 0; first < orders; first += perRequest) {
-    const lines = Array.from({ length: Math.min(perRequest, orders - first) }, () => ({
-      lineId: crypto.randomUUID(), // the factory takes only UUID line ids, as the order service makes them
-      product: 'WIDGET',
-      quantity: 1,
-    }));
-    const response = await fetch(`${service.http.url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(CLIENT).toString('base64')}`,
-      },
-      body: JSON.stringify({ query, variables: { input: { orderNumber: `BENCH-${first}`, lines } } }),
-    });
-    const body = (await response.json()) as { errors?: unknown };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-  }
-  // Polled every 50 ms: the figure is late by at most that much.
-  while ((await unit.orders.collection.countDocuments({ status: 'COMPLETED' })) < orders) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const seconds = (performance.now() - started) / 1000;
-  // Drop only after closing: FerretDB 1.24 on SQLite can die (SIGBUS) when a database is dropped under live queries.
-  const { db } = unit;
-  await service.close();
-  const { MongoClient } = await import('mongodb');
-  const mongo = await new MongoClient(process.env.MONGODB_URL!).connect();
-  await mongo.db(db.databaseName).dropDatabase();
-  await mongo.close();
-  receiver.close();
-  console.log(JSON.stringify({ rate: orders / seconds, seconds }));
+interface Received {
+  count: number;
+  at: number;
+  startedAt: number;
+  completedAt: number;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-if (process.argv[2] === '--single') {
-  await singleRun(process.argv[3]!, Number(process.argv[4]));
-  process.exit(0);
-}
-const [ordersArg, runsArg, other] = process.argv.slice(2);
-const orders = Number(ordersArg ?? 100);
-const runs = Number(runsArg ?? 3);
-const roots = other ? [thisRoot, other] : [thisRoot];
-const rates = new Map<string, number[]>(roots.map((root) => [root, []]));
-for (let run = 0; run < runs; run++) {
-  for (const root of run % 2 ? [...roots].reverse() : roots) {
-    const out = execFileSync(process.execPath, [here, '--single', root, String(orders)], {
-      env: { LOG_LEVEL: 'silent', ...process.env },
-      encoding: 'utf8',
+/** The order service's webhook route, reduced to what a factory sees: signature checked, 200 with an outcome. */
+async function startReceiver(secret: string) {
+  const completions = new Map<string, Received>();
+  let refused = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (!verifyWebhookSignature([secret], req.headers, body).ok) {
+        refused++;
+        return res.writeHead(401).end();
+      }
+      const at = performance.timeOrigin + performance.now();
+      const parsed = JSON.parse(body) as {
+        completions: { productionOrderId: string; startedAt: string; completedAt: string }[];
+      };
+      for (const completion of parsed.completions) {
+        const seen = completions.get(completion.productionOrderId);
+        if (seen) seen.count++;
+        else
+          completions.set(completion.productionOrderId, {
+            count: 1,
+            at,
+            startedAt: Date.parse(completion.startedAt),
+            completedAt: Date.parse(completion.completedAt),
+          });
+      }
+      const recorded = parsed.completions.length;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ outcome: 'recorded', recorded, repeated: 0 }));
     });
-    const { rate, seconds } = JSON.parse(out.trim().split('\n').pop()!) as { rate: number; seconds: number };
-    rates.get(root)!.push(rate);
-    console.log(
-      `run ${run + 1} ${root}: ${orders} completions in ${seconds.toFixed(2)} s = ${rate.toFixed(1)} jobs/s`,
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/production`,
+    completions,
+    refused: () => refused,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The most completions whose [startedAt, completedAt) overlap at one instant. */
+function mostAtOnce(received: Iterable<Received>): number {
+  const events: [number, number][] = [];
+  for (const { startedAt, completedAt } of received) {
+    if (completedAt > startedAt) events.push([startedAt, 1], [completedAt, -1]);
+  }
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // an end before a start at the same instant
+  let now = 0;
+  let most = 0;
+  for (const [, step] of events) most = Math.max(most, (now += step));
+  return most;
+}
+
+async function production(root: string, mongoUrl: string, jobsPerSecond: number, index: number) {
+  const prefix = `ff_bench_fac_${Date.now().toString(36)}_${index}_`;
+  const secrets = benchSecrets();
+  const receiver = await startReceiver(secrets.WEBHOOK_SECRET_WIDGETS);
+  // The factory signs with the secret the receiver checks.
+  const factory = await startFactoryWith(root, mongoUrl, prefix, receiver.url, secrets);
+  try {
+    const loadBefore = loadAverage();
+    let cpuAtWindow = 0;
+    const windowTimer = setTimeout(() => {
+      cpuAtWindow = cpuMsOf({ factory: factory.child.pid! }).factory!;
+    }, WARMUP * 1000);
+    const authorization = `Basic ${Buffer.from(secrets.FACTORY_BOOTSTRAP_CLIENT).toString('base64')}`;
+    const started = performance.timeOrigin + performance.now();
+    const sent = await runOpenLoop({
+      url: factory.url,
+      headers: { 'content-type': 'application/json', authorization },
+      body: '',
+      bodies,
+      rate: jobsPerSecond / MEAN_LINES,
+      seconds: WARMUP + SECONDS,
+    });
+    clearTimeout(windowTimer);
+    const cpuAtEnd = cpuMsOf({ factory: factory.child.pid! }).factory!;
+    const windowStart = started + WARMUP * 1000;
+    const windowEnd = windowStart + SECONDS * 1000;
+    const receipts = sent.answers.flatMap((answer) => {
+      const orders = (answer.data as { submitProductionRequest?: { productionOrders: { id: string }[] } })
+        ?.submitProductionRequest?.productionOrders;
+      return orders && !answer.error ? [{ answer, ids: orders.map((order) => order.id) }] : [];
+    });
+    const ids = receipts.flatMap((receipt) => receipt.ids);
+    const drainUntil = Date.now() + Number(values.drain) * 1000;
+    while (Date.now() < drainUntil && ids.some((id) => !receiver.completions.has(id))) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const loadAfter = loadAverage();
+    const measured = receipts.filter(
+      ({ answer }) => answer.sentAt >= windowStart && answer.sentAt < windowEnd,
     );
+    const toWebhook = measured.flatMap(({ answer, ids: orderIds }) =>
+      orderIds.map((id) => (receiver.completions.get(id)?.at ?? Infinity) - answer.sentAt),
+    );
+    const completedInWindow = [...receiver.completions.values()].filter(
+      (received) => received.at >= windowStart && received.at < windowEnd,
+    ).length;
+    const wanted = new Set(ids);
+    return {
+      tree: treeOf(root),
+      'offered jobs/s': jobsPerSecond,
+      'completed jobs/s': +(completedInWindow / SECONDS).toFixed(1),
+      'receipt p50 ms': +percentile(
+        measured.map(({ answer }) => answer.ms),
+        0.5,
+      ).toFixed(1),
+      'receipt p99 ms': +percentile(
+        measured.map(({ answer }) => answer.ms),
+        0.99,
+      ).toFixed(1),
+      'req→webhook p50 ms': Math.round(percentile(toWebhook, 0.5)),
+      'req→webhook p99 ms': Math.round(percentile(toWebhook, 0.99)),
+      'failed requests': sent.answers.length - receipts.length,
+      'late sends': sent.late,
+      'no completion': ids.filter((id) => !receiver.completions.has(id)).length,
+      'completed twice': [...receiver.completions.values()].filter((received) => received.count > 1).length,
+      'completions not asked for': [...receiver.completions.keys()].filter((id) => !wanted.has(id)).length,
+      'most at once': `${mostAtOnce(receiver.completions.values())}/${LINES}`,
+      'CPU ms/job': +((cpuAtEnd - cpuAtWindow) / Math.max(1, completedInWindow)).toFixed(2),
+      load: `${loadBefore}→${loadAfter}`,
+      ...(factory.child.exitCode !== null ? { 'exited early': String(factory.child.exitCode) } : {}),
+      ...(sent.firstError ? { 'first error': sent.firstError.slice(0, 80) } : {}),
+    };
+  } finally {
+    await stopServices([factory.child]);
+    await receiver.close();
+    await dropDatabase(mongoUrl, `${prefix}widgets`);
   }
 }
-for (const [root, values] of rates) {
+
+async function startFactoryWith(
+  root: string,
+  mongoUrl: string,
+  prefix: string,
+  webhookUrl: string,
+  secrets: ReturnType<typeof benchSecrets>,
+) {
+  const port = await freePort();
+  const child: ChildProcess = spawnService('factory', {
+    root,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...secrets,
+      PORT: String(port),
+      MONGODB_URL: mongoUrl,
+      FACTORIES: 'widgets',
+      FACTORY_DB_PREFIX: prefix,
+      PRODUCTION_LINES: String(LINES),
+      SIM_TIME_SCALE: values.scale,
+      ORDERS_WEBHOOK_URL: webhookUrl,
+    },
+  });
+  await waitReady('factory', port, child);
+  return { child, port, url: localUrl(port, '/graphql') };
+}
+
+/** FerretDB on SQLite can die when a database is dropped under live queries: only once its factory stopped. */
+async function dropDatabase(mongoUrl: string, name: string) {
+  const mongo = await new MongoClient(mongoUrl).connect();
+  await mongo
+    .db(name)
+    .dropDatabase()
+    .catch(() => {});
+  await mongo.close();
+}
+
+/** `count` completed, delivered production orders, as a long-running factory stores them. */
+async function seedProductionOrders(mongoUrl: string, database: string, count: number) {
+  const mongo = await new MongoClient(mongoUrl).connect();
+  const collection = mongo.db(database).collection('production_orders');
+  const at = new Date(Date.now() - 86_400_000);
+  const ids: ObjectId[] = [];
+  for (let first = 0; first < count; first += 10_000) {
+    const docs = Array.from({ length: Math.min(10_000, count - first) }, (_, k) => {
+      const _id = new ObjectId();
+      ids.push(_id);
+      return {
+        _id,
+        factory: 'widgets',
+        orderNumber: `SEED-${Math.floor((first + k) / 2)}`,
+        lineId: `${(first + k).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
+        product: 'WIDGET',
+        quantity: 1,
+        attributes: { color: 'black', size: 3, polished: false },
+        status: 'COMPLETED',
+        productionSeconds: 2.15,
+        queuedAt: at,
+        startedAt: at,
+        dueAt: at,
+        completedAt: at,
+        productionLine: null,
+        webhook: {
+          webhookId: `po_${_id.toHexString()}`,
+          state: 'DELIVERED',
+          attempts: 1,
+          lastError: null,
+          nextAttemptAt: null,
+          deliveredAt: at,
+        },
+        traceparent: null,
+      };
+    });
+    await collection.insertMany(docs, { ordered: false });
+  }
+  await mongo.close();
+  return ids;
+}
+
+/** autocannon, stopped early if the factory exits (e.g. it lost its lease while FerretDB was saturated). */
+function hammer(child: ChildProcess, options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const onExit = () => instance.stop();
+    const instance = autocannon(options, (error: unknown, result: autocannon.Result) => {
+      child.off('exit', onExit);
+      if (error) reject(error as Error);
+      else resolve(result);
+    });
+    child.once('exit', onExit);
+  });
+}
+
+const ENTITIES = /* GraphQL */ `
+  query ($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      ... on ProductionOrder {
+        id
+        status
+        quantity
+        attributes
+        productionSeconds
+        completedAt
+        webhook {
+          state
+        }
+      }
+    }
+  }
+`;
+
+async function entities(root: string, mongoUrl: string, index: number) {
+  const prefix = `ff_bench_ent_${Date.now().toString(36)}_${index}_`;
+  const seed = Number(values.seed);
+  const seeded = await seedProductionOrders(mongoUrl, `${prefix}widgets`, Math.max(seed, 7));
+  const secrets = benchSecrets();
+  const receiver = await startReceiver(secrets.WEBHOOK_SECRET_WIDGETS);
+  console.error(`entities: ${seeded.length} production orders seeded; starting ${treeOf(root)}'s factory`);
+  const factory = await startFactoryWith(root, mongoUrl, prefix, receiver.url, secrets);
+  try {
+    // A page's production orders: 7 of the newest (a page shows recent orders).
+    const page = seeded
+      .slice(-7)
+      .map((_id) => ({ __typename: 'ProductionOrder', id: `widgets:${_id.toHexString()}` }));
+    const identity = await signGatewayIdentity(
+      secrets.SERVICE_TOKEN_SECRET,
+      { sub: 'bench', role: 'viewer' },
+      'factory',
+    );
+    const options = {
+      url: factory.url,
+      method: 'POST' as const,
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
+      body: JSON.stringify({ query: ENTITIES, variables: { representations: page } }),
+      connections: 20,
+    };
+    const check = await fetch(factory.url, { method: 'POST', headers: options.headers, body: options.body });
+    const answer = (await check.json()) as {
+      data?: { _entities: ({ id: string } | null)[] };
+      errors?: unknown;
+    };
+    const found = answer.data?._entities.filter(Boolean).length ?? 0;
+    if (found !== 7)
+      throw new Error(`_entities answered ${found} of 7: ${JSON.stringify(answer).slice(0, 300)}`);
+    console.error('entities: answered 7 of 7; measuring');
+    await hammer(factory.child, { ...options, duration: 2 }); // warm-up, not counted
+    const loadBefore = loadAverage();
+    const result = await hammer(factory.child, { ...options, duration: Number(values['entities-seconds']) });
+    return {
+      tree: treeOf(root),
+      'stored production orders': seeded.length,
+      'requests/s': Math.round(result.requests.average),
+      'p50 ms': result.latency.p50,
+      'p99 ms': result.latency.p99,
+      errors: result.errors + result.non2xx + result.timeouts,
+      load: `${loadBefore}→${loadAverage()}`,
+      ...(factory.child.exitCode !== null ? { 'exited early': String(factory.child.exitCode) } : {}),
+    };
+  } finally {
+    await stopServices([factory.child]);
+    await receiver.close();
+    await dropDatabase(mongoUrl, `${prefix}widgets`);
+  }
+}
+
+const mongo = await throwawayMongo('bench-factory');
+const productionResults = [];
+const entityResults = [];
+try {
+  let index = 0;
+  if (values.only !== 'entities') {
+    for (const rate of values.rates.split(',').map(Number)) {
+      for (const root of checkouts) {
+        productionResults.push(await production(root, mongo.url, rate, index++));
+        console.error(JSON.stringify(productionResults.at(-1)));
+      }
+    }
+  }
+  if (values.only !== 'production') {
+    for (const root of checkouts) {
+      entityResults.push(await entities(root, mongo.url, index++));
+      console.error(JSON.stringify(entityResults.at(-1)));
+    }
+  }
+} finally {
+  await mongo.stop();
+}
+if (productionResults.length) {
+  console.table(productionResults);
   console.log(
-    `median ${root}: ${median(values).toFixed(1)} jobs/s over ${runs} runs ` +
-      `(lines=${process.env.PRODUCTION_LINES ?? 2}, runs: ${values.map((v) => v.toFixed(1)).join(', ')})`,
+    `production: ${SECONDS} s measured after ${WARMUP} s warm-up, requests of 1–5 widget lines (mean ${MEAN_LINES}), ` +
+      `${LINES} production lines, SIM_TIME_SCALE=${values.scale}; "most at once" counts overlapping ` +
+      '[startedAt, completedAt) of the completions received (empty intervals at scale 0)',
+  );
+}
+if (entityResults.length) {
+  console.table(entityResults);
+  console.log(
+    `entities: _entities for 7 ProductionOrder representations, autocannon 20 connections, ` +
+      `${values['entities-seconds']} s after 2 s warm-up`,
   );
 }

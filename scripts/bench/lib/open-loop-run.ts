@@ -18,6 +18,8 @@ export async function runOpenLoop(plan: {
   body: string;
   rate: number;
   seconds: number;
+  /** A module whose `bodyFor(i)` gives request i's body (instead of `body` for all). */
+  bodies?: string;
 }): Promise<{ answers: Answer[]; late: number; firstError?: string }> {
   const script = fileURLToPath(new URL('./open-loop.ts', import.meta.url));
   const child = spawn(process.execPath, [script, JSON.stringify(plan)], {

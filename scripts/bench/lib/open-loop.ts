@@ -6,7 +6,9 @@
  * in epoch milliseconds. Its last line is `{ done: true, late }`: how many
  * sends left more than 10 ms after their due time (a generator that could not
  * keep up, which would make the load partly closed-loop).
- *   node scripts/bench/lib/open-loop.ts '<json: { url, headers, body, rate, seconds }>'
+ *   node scripts/bench/lib/open-loop.ts '<json: { url, headers, body, rate, seconds, bodies? }>'
+ * `bodies`, a module path, makes every request its own: the module's `bodyFor(i)` gives request
+ * i's body (e.g. production requests with their own order numbers and line ids).
  * autocannon's fixed rate was the first choice, but its connections are
  * closed loops (a request waits for the previous answer on its connection)
  * and we need each answer's order number and send time. Node's fetch opens
@@ -18,11 +20,15 @@ interface Plan {
   body: string;
   rate: number;
   seconds: number;
+  bodies?: string;
 }
 
 const plan = JSON.parse(process.argv[2] ?? '{}') as Plan;
 const now = () => performance.timeOrigin + performance.now();
 const total = Math.round(plan.rate * plan.seconds);
+const bodyFor: (i: number) => string = plan.bodies
+  ? ((await import(plan.bodies)) as { bodyFor: (i: number) => string }).bodyFor
+  : () => plan.body;
 const out: string[] = [];
 const flush = () => {
   if (out.length) process.stdout.write(out.splice(0).join(''));
@@ -32,7 +38,7 @@ const flushing = setInterval(flush, 50);
 async function send(i: number): Promise<void> {
   const sentAt = now();
   try {
-    const response = await fetch(plan.url, { method: 'POST', headers: plan.headers, body: plan.body });
+    const response = await fetch(plan.url, { method: 'POST', headers: plan.headers, body: bodyFor(i) });
     const answer = (await response.json()) as { data?: unknown; errors?: { message: string }[] };
     const ms = now() - sentAt;
     const error = answer.errors?.[0]?.message ?? (response.ok ? undefined : `HTTP ${response.status}`);
