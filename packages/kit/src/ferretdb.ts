@@ -1,19 +1,20 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { sleep } from './sim-time.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const toolDir = join(root, 'tools', 'ferretdb');
-const localBinary = join(root, '.tools', 'bin', 'ferretdb');
+// Named by its patch level, so a binary built before the patch is never taken for the patched one.
+const localBinary = join(root, '.tools', 'bin', 'ferretdb-1.24.2-p1');
 
 /**
- * Finds the FerretDB binary, building it with `go install` (pinned in
- * tools/ferretdb/go.mod) the first time. `FERRETDB_BIN` overrides.
+ * Finds the FerretDB binary, building it the first time (pinned in tools/ferretdb/go.mod, with
+ * tools/ferretdb/ferretdb-1.24.2.patch applied: see docs/operations.md). `FERRETDB_BIN` overrides.
  */
 export function ensureFerretDbBinary(log: (line: string) => void = console.error): string {
   const configured = process.env.FERRETDB_BIN;
@@ -28,13 +29,38 @@ export function ensureFerretDbBinary(log: (line: string) => void = console.error
     }
   });
   if (!go) throw new Error('FerretDB is not installed and Go is missing: install Go, or set MONGODB_URL');
-  log('Building FerretDB 1.24.2 with go install (first run only, about two minutes)...');
-  execFileSync(go, ['install', '.'], {
-    cwd: toolDir,
-    env: { ...process.env, GOBIN: join(root, '.tools', 'bin') },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  log('Building FerretDB 1.24.2 (patched) with go build (first run only, about two minutes)...');
+  buildPatchedFerretDb(go);
   return localBinary;
+}
+
+/** FerretDB's module, copied out of the module cache and patched, replaces the pinned one for this build only. */
+function buildPatchedFerretDb(go: string) {
+  const run = (args: string[], cwd = toolDir) =>
+    execFileSync(go, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const work = mkdtempSync(join(tmpdir(), 'ff-ferretdb-build-'));
+  try {
+    const { Dir } = JSON.parse(run(['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'])) as {
+      Dir: string;
+    };
+    const source = join(work, 'FerretDB');
+    cpSync(Dir, source, { recursive: true });
+    execFileSync('chmod', ['-R', 'u+w', source]);
+    execFileSync('patch', ['-p1', '--quiet', '-i', join(toolDir, 'ferretdb-1.24.2.patch')], {
+      cwd: source,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const modfile = join(work, 'go.mod');
+    writeFileSync(
+      modfile,
+      `${readFileSync(join(toolDir, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${source}\n`,
+    );
+    cpSync(join(toolDir, 'go.sum'), join(work, 'go.sum'));
+    mkdirSync(dirname(localBinary), { recursive: true });
+    run(['build', `-modfile=${modfile}`, '-o', localBinary, '.']);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 export async function freePort(): Promise<number> {
