@@ -58,8 +58,13 @@ export class ProductionOrderRepository {
     return this.collection.findOne({ _id: id });
   }
 
-  findByIds(ids: ObjectId[]) {
-    return this.collection.find({ _id: { $in: ids } }).toArray();
+  /**
+   * One `_id` lookup per id, all at once: FerretDB answers a lone `_id` filter from its index but
+   * scans the collection for `$in` (7 ids over 20,000 documents: 1.5 s as `$in`, 6 ms like this).
+   */
+  async findByIds(ids: ObjectId[]) {
+    const docs = await Promise.all(ids.map((_id) => this.collection.findOne({ _id })));
+    return docs.filter((doc) => doc !== null);
   }
 
   /** Every QUEUED order's id, oldest first (to rebuild the in-memory queue). */
