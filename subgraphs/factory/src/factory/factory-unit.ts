@@ -1,14 +1,14 @@
 import type { Agenda } from 'agenda';
-import type { Db, ObjectId } from 'mongodb';
+import type { Db } from 'mongodb';
 import { PRODUCT_OF_FACTORY, PRODUCTS, type ProductSpec } from '#catalogue/products.ts';
 import { createAgenda, drainAgenda } from '#kit/agenda.ts';
 import type { Logger } from '#kit/logger.ts';
 import { ApiClientRepository } from '../clients/api-client.repository.ts';
 import { productionLinesOf, webhookSecretOf, type FactoryConfig } from '../config.ts';
-import { agendaScheduler, JOBS, registerJobs } from '../jobs/production-jobs.ts';
-import { ProductionLinesRepository } from '../production/production-lines.repository.ts';
+import { agendaScheduler, registerJobs } from '../jobs/production-jobs.ts';
+import { GroupCommit } from '../production/group-commit.ts';
 import { ProductionOrderRepository } from '../production/production-order.repository.ts';
-import { createMutex } from '../production/mutex.ts';
+import type { ProductionOrderDoc } from '../production/production-order.ts';
 import { ProductionService } from '../production/production.service.ts';
 import { WebhookService } from '../webhooks/webhook.service.ts';
 import { FACTORY_NAMES, type FactoryId } from './factories.ts';
@@ -24,13 +24,16 @@ export interface FactoryUnit {
   clients: ApiClientRepository;
   production: ProductionService;
   agenda: Agenda;
-  /** Queues orders just stored and fills free production lines (after a production request). */
-  dispatch(added?: readonly { _id: ObjectId }[]): Promise<void>;
+  /** Queues production orders just stored and fills free production lines (after a production request). */
+  dispatch(added: readonly ProductionOrderDoc[]): Promise<void>;
   /** Stops taking jobs and waits for running ones. */
   stop(): Promise<void>;
 }
 
-/** Builds a factory over its database and starts its job queue (after repairing what a crash left). */
+/**
+ * Builds a factory over its database: its live state (lines, queue, due completions, webhooks owed)
+ * rebuilt from what is stored, then kept in this process, the factory's one owner.
+ */
 export async function startFactoryUnit(
   id: FactoryId,
   db: Db,
@@ -40,9 +43,8 @@ export async function startFactoryUnit(
   const log = logger.child({ factory: id });
   const productionLines = productionLinesOf(config, id);
   const orders = new ProductionOrderRepository(db);
-  const lines = new ProductionLinesRepository(db, productionLines);
   const clients = new ApiClientRepository(db);
-  await Promise.all([orders.ensureIndexes(), lines.ensureLines()]);
+  await orders.ensureIndexes();
 
   const agenda = createAgenda({
     db,
@@ -52,9 +54,9 @@ export async function startFactoryUnit(
   });
   agenda.on('error', (error) => log.error({ err: error }, 'agenda error'));
   agenda.on('fail', (error, job) => log.warn({ err: error, job: job.attrs.name }, 'job failed'));
-  const exclusive = createMutex();
+  const commit = new GroupCommit((updates) => orders.applyUpdates(updates), log);
   const webhooks = new WebhookService(
-    orders,
+    commit,
     {
       // One path per factory, so the receiver knows which secret must have signed.
       url: `${config.ORDERS_WEBHOOK_URL.replace(/\/+$/, '')}/${id}`,
@@ -66,21 +68,20 @@ export async function startFactoryUnit(
       retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
     },
     log,
-    exclusive,
   );
-  const scheduler = agendaScheduler(agenda, webhooks, log);
   const production = new ProductionService({
-    exclusive,
-    orders,
-    lines,
-    scheduler,
+    lines: productionLines,
+    commit,
+    scheduler: agendaScheduler(agenda, log),
+    completed: (docs) => webhooks.owe(docs),
     timeScale: config.SIM_TIME_SCALE,
     logger: log,
   });
-  registerJobs(agenda, { production, scheduler, concurrency: Math.max(4, productionLines * 2) });
+  await registerJobs(agenda, { production });
+  const live = await orders.live();
+  production.restore(live);
+  webhooks.owe(live.filter((doc) => doc.status === 'COMPLETED' && doc.webhook?.state === 'PENDING'));
   await agenda.start();
-  await agenda.every(config.FACTORY_SWEEP_EVERY_MS, JOBS.sweep, undefined, { skipImmediate: true });
-  await production.sweep();
 
   return {
     id,
@@ -92,10 +93,13 @@ export async function startFactoryUnit(
     clients,
     production,
     agenda,
-    dispatch: (added) => production.dispatch(added),
+    dispatch: async (added) => production.add(added),
     stop: async () => {
       await drainAgenda(agenda);
-      await Promise.all([production.settled(), scheduler.settled()]);
+      production.stop();
+      await webhooks.stop();
+      // What was decided before the stop is stored before the lease is given up.
+      await commit.settled();
     },
   };
 }

@@ -16,14 +16,64 @@ export interface ProductionOrderFilter {
   webhookState?: WebhookState | null | undefined;
 }
 
+/** One `$set` by `_id`, as the group commit writes it. */
+export interface ProductionOrderUpdate {
+  id: ObjectId;
+  set: Partial<ProductionOrderDoc>;
+}
+
+/**
+ * The idempotency key of a production request line, `_id` = `<orderNumber>:<lineId>`, claimed by
+ * inserting it: the one check FerretDB makes without a scan, and atomic on every MongoDB-wire server.
+ */
+export interface ProductionKeyDoc {
+  _id: string;
+  productionOrderId: ObjectId;
+  product: ProductionOrderDoc['product'];
+  quantity: number;
+  attributes: ProductionOrderDoc['attributes'];
+}
+
+export const PRODUCTION_ORDER_KEYS = 'production_order_keys';
+
+/** A line id is a UUID (no colon), so the key reads back unambiguously. */
+export const productionKeyOf = (doc: Pick<ProductionOrderDoc, 'orderNumber' | 'lineId'>) =>
+  `${doc.orderNumber}:${doc.lineId}`;
+
 export const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === 11000;
 
 /** The only code that reads and writes a factory's `production_orders`. */
 export class ProductionOrderRepository {
   readonly collection: Collection<ProductionOrderDoc>;
+  private readonly keys: Collection<ProductionKeyDoc>;
 
   constructor(db: Db) {
     this.collection = db.collection<ProductionOrderDoc>(PRODUCTION_ORDERS);
+    this.keys = db.collection<ProductionKeyDoc>(PRODUCTION_ORDER_KEYS);
+  }
+
+  /** Claims each order's key in one unordered insert; returns the keys another submission holds already. */
+  async claimKeys(docs: readonly ProductionOrderDoc[]): Promise<Set<string>> {
+    if (docs.length === 0) return new Set();
+    const keys = docs.map((doc) => ({
+      _id: productionKeyOf(doc),
+      productionOrderId: doc._id,
+      product: doc.product,
+      quantity: doc.quantity,
+      attributes: doc.attributes,
+    }));
+    return new Set((await this.insertOnce(this.keys, keys)).map((key) => key._id));
+  }
+
+  /** Keys by `_id`, one lookup each (a lone `_id` filter is FerretDB's only indexed query). */
+  async findKeys(ids: readonly string[]): Promise<ProductionKeyDoc[]> {
+    const keys = await Promise.all(ids.map((_id) => this.keys.findOne({ _id })));
+    return keys.filter((key) => key !== null);
+  }
+
+  /** Gives back keys claimed by a request that was then refused. */
+  async releaseKeys(ids: readonly string[]): Promise<void> {
+    await Promise.all(ids.map((_id) => this.keys.deleteOne({ _id })));
   }
 
   async ensureIndexes(): Promise<void> {
@@ -37,9 +87,13 @@ export class ProductionOrderRepository {
    * Inserts all in one round trip; documents whose key is already stored are left as they are,
    * and returned (the caller reads the stored ones back).
    */
-  async insertManyOnce(docs: ProductionOrderDoc[]): Promise<ProductionOrderDoc[]> {
+  insertManyOnce(docs: ProductionOrderDoc[]): Promise<ProductionOrderDoc[]> {
+    return this.insertOnce(this.collection, docs);
+  }
+
+  private async insertOnce<T extends { _id: unknown }>(collection: Collection<T>, docs: T[]): Promise<T[]> {
     try {
-      await this.collection.insertMany(docs, { ordered: false });
+      await collection.insertMany(docs as never, { ordered: false });
       return [];
     } catch (error) {
       const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
@@ -67,23 +121,25 @@ export class ProductionOrderRepository {
     return docs.filter((doc) => doc !== null);
   }
 
-  /** Every QUEUED order's id, oldest first (to rebuild the in-memory queue). */
-  queued() {
+  /** The group commit: one ordered bulkWrite of `_id`-keyed updates (applied in the order given). */
+  async applyUpdates(updates: readonly ProductionOrderUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.collection.bulkWrite(
+      updates.map(({ id, set }) => ({ updateOne: { filter: { _id: id }, update: { $set: set } } })),
+      { ordered: true },
+    );
+  }
+
+  /**
+   * What a factory's live state is rebuilt from at start: orders QUEUED or IN_PRODUCTION and
+   * completions whose webhook is PENDING, oldest first (one scan on FerretDB, once per start).
+   */
+  live() {
     return this.collection
-      .find({ status: 'QUEUED' }, { projection: { _id: 1 } })
+      .find({
+        $or: [{ status: { $in: ['QUEUED', 'IN_PRODUCTION'] } }, { 'webhook.state': 'PENDING' }],
+      })
       .sort({ queuedAt: 1, _id: 1 })
-      .toArray();
-  }
-
-  /** IN_PRODUCTION orders that should have completed by `before` (their completion job may be lost). */
-  overdue(before: Date) {
-    return this.collection.find({ status: 'IN_PRODUCTION', dueAt: { $lte: before } }).toArray();
-  }
-
-  /** PENDING webhooks whose next attempt (or attempt lease) is due. */
-  dueWebhooks(now: Date) {
-    return this.collection
-      .find({ 'webhook.state': 'PENDING', 'webhook.nextAttemptAt': { $lte: now } })
       .toArray();
   }
 

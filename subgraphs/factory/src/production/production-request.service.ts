@@ -7,7 +7,7 @@ import { resolveAttributes, validateQuantity } from '#catalogue/attributes.ts';
 import { productionSeconds } from '#catalogue/production-time.ts';
 import { ConflictError, DomainError, ValidationError } from '#kit/errors.ts';
 import type { ProductionOrderDoc } from './production-order.ts';
-import type { ProductionOrderRepository } from './production-order.repository.ts';
+import { productionKeyOf, type ProductionOrderRepository } from './production-order.repository.ts';
 
 export interface ProductionLineRequest {
   lineId: string;
@@ -76,8 +76,10 @@ export function validateRequest(
   });
 }
 
-const sameConfiguration = (a: ProductionOrderDoc, b: ProductionOrderDoc) =>
+const sameConfiguration = (a: ProductionConfiguration, b: ProductionConfiguration) =>
   a.product === b.product && a.quantity === b.quantity && isDeepStrictEqual(a.attributes, b.attributes);
+
+type ProductionConfiguration = Pick<ProductionOrderDoc, 'product' | 'quantity' | 'attributes'>;
 
 type Deps = {
   orders: ProductionOrderRepository;
@@ -131,13 +133,15 @@ export async function submitProductionRequests(
 
 type Outcome = { orders: ProductionOrderDoc[] } | { error: DomainError };
 
-const keyOf = (doc: Pick<ProductionOrderDoc, 'orderNumber' | 'lineId'>) =>
-  `${doc.orderNumber}\u0000${doc.lineId}`;
+const keyOf = productionKeyOf;
 
 /**
- * The one store path, set-based: one read of what the requests' orders already have, one
- * unordered insert of every new line, and a read-back only when a concurrent submission won an
- * insert (FerretDB scans for any filter but `_id`, so round trips per batch, not per request, count).
+ * The one store path, set-based and by `_id` only (FerretDB scans for any other filter): each
+ * line's key (`orderNumber`, `lineId`) is claimed by inserting it as an `_id` in one unordered
+ * insert, with the production order's id and configuration; the production orders of the keys
+ * won are inserted next. A key already taken is a repeat: its configuration decides between the
+ * stored production order (looked up by `_id`) and CONFLICT. A key whose production order is
+ * missing (a crash between the two inserts, before any receipt was answered) gets it now.
  */
 async function storeRequests(
   deps: Deps,
@@ -153,50 +157,86 @@ async function storeRequests(
       return { error };
     }
   });
-  const numbers = [
-    ...new Set(validated.flatMap((item) => ('docs' in item ? [item.docs[0]!.orderNumber] : []))),
-  ];
-  const stored = new Map((await deps.orders.findByOrderNumbers(numbers)).map((doc) => [keyOf(doc), doc]));
+  // A line repeated within the batch is one production order: the first request's.
+  const wanted = new Map<string, ProductionOrderDoc>();
+  for (const item of validated)
+    if ('docs' in item) for (const doc of item.docs) if (!wanted.has(keyOf(doc))) wanted.set(keyOf(doc), doc);
+  const taken = await deps.orders.claimKeys([...wanted.values()]);
+  const known = new Map((await deps.orders.findKeys([...taken])).map((key) => [key._id, key]));
+  const stored = new Map(
+    (await deps.orders.findByIds([...known.values()].map((key) => key.productionOrderId))).map((doc) => [
+      keyOf(doc),
+      doc,
+    ]),
+  );
   const fresh: ProductionOrderDoc[] = [];
+  const released: string[] = [];
   const outcomes = validated.map((item): Outcome => {
     if ('error' in item) return item;
-    const conflict = configurationConflict(item.docs, stored);
-    if (conflict) return { error: conflict };
+    const index = item.docs.findIndex((doc) => {
+      const key = known.get(keyOf(doc));
+      return key ? !sameConfiguration(key, doc) : !sameConfiguration(wanted.get(keyOf(doc))!, doc);
+    });
+    if (index >= 0) {
+      // Nothing of a refused request stays claimed.
+      released.push(...item.docs.map(keyOf).filter((key) => !taken.has(key)));
+      return { error: conflictAt(item.docs[index]!, index) };
+    }
     return {
       orders: item.docs.map((doc) => {
-        const existing = stored.get(keyOf(doc));
+        const key = keyOf(doc);
+        const existing = stored.get(key);
         if (existing) return existing;
-        stored.set(keyOf(doc), doc); // a later request of the batch repeating this line gets this one
-        fresh.push(doc);
-        return doc;
+        const mine = known.has(key) ? { ...doc, _id: known.get(key)!.productionOrderId } : wanted.get(key)!;
+        if (!fresh.includes(mine)) fresh.push(mine);
+        stored.set(key, mine); // a later request of the batch repeating this line gets this one
+        return mine;
       }),
     };
   });
+  const kept = new Set(fresh.map(keyOf));
+  const release = [...new Set(released)].filter((key) => !kept.has(key));
+  if (release.length) await deps.orders.releaseKeys(release);
   if (fresh.length === 0) return outcomes;
   const lost = await deps.orders.insertManyOnce(fresh);
-  if (lost.length) await takeWinners(deps, outcomes, lost);
-  const inserted = lost.length ? fresh.filter((doc) => !lost.includes(doc)) : fresh;
+  if (lost.length) await answerWithStored(deps, outcomes, lost);
   // Outside the request's trace: production is its own leg (factory.production in the order's trace).
-  void detached(() => deps.dispatch(inserted));
+  void detached(() => deps.dispatch(lost.length ? fresh.filter((doc) => !lost.includes(doc)) : fresh));
   return outcomes;
 }
 
-/** Another submission stored some of our lines first: answer with its documents, or CONFLICT if they differ. */
-async function takeWinners(deps: Deps, outcomes: Outcome[], lost: ProductionOrderDoc[]): Promise<void> {
+/**
+ * Lines stored before keys existed (an older factory's data): the unique index on (orderNumber,
+ * lineId) refused them again; answer with the stored ones (found by a scan, on this rare path).
+ */
+async function answerWithStored(deps: Deps, outcomes: Outcome[], lost: ProductionOrderDoc[]) {
   const lostKeys = new Set(lost.map(keyOf));
+  const numbers = [...new Set(lost.map((doc) => doc.orderNumber))];
   const winners = new Map(
-    (await deps.orders.findByOrderNumbers([...new Set(lost.map((doc) => doc.orderNumber))]))
+    (await deps.orders.findByOrderNumbers(numbers))
       .filter((doc) => lostKeys.has(keyOf(doc)))
       .map((doc) => [keyOf(doc), doc]),
   );
+  await deps.orders.releaseKeys([...lostKeys]);
+  await deps.orders.claimKeys([...winners.values()]);
   outcomes.forEach((outcome, index) => {
-    if (!('orders' in outcome) || !outcome.orders.some((doc) => lostKeys.has(keyOf(doc)))) return;
-    const conflict = configurationConflict(outcome.orders, winners);
-    outcomes[index] = conflict
-      ? { error: conflict }
-      : { orders: outcome.orders.map((doc) => winners.get(keyOf(doc)) ?? doc) };
+    if (!('orders' in outcome)) return;
+    const at = outcome.orders.findIndex((doc) => {
+      const winner = winners.get(keyOf(doc));
+      return winner && !sameConfiguration(winner, doc);
+    });
+    outcomes[index] =
+      at >= 0
+        ? { error: conflictAt(outcome.orders[at]!, at) }
+        : { orders: outcome.orders.map((doc) => winners.get(keyOf(doc)) ?? doc) };
   });
 }
+
+const conflictAt = (doc: ProductionOrderDoc, index: number) =>
+  new ConflictError(
+    `Line ${doc.lineId} of ${doc.orderNumber} was already requested with another configuration`,
+    { field: `lines.${index}` },
+  );
 
 /** A request's error as the batch answers it: the field path starts at `requests.<index>`. */
 export function batchErrorOf(error: DomainError, index: number) {
@@ -205,19 +245,4 @@ export function batchErrorOf(error: DomainError, index: number) {
   const message =
     error instanceof ValidationError ? `${path}: ${error.message.slice(field!.length + 2)}` : error.message;
   return { code: error.code, field: path, message };
-}
-
-function configurationConflict(
-  wanted: ProductionOrderDoc[],
-  stored: ReadonlyMap<string, ProductionOrderDoc>,
-): ConflictError | undefined {
-  for (const [index, doc] of wanted.entries()) {
-    const other = stored.get(keyOf(doc));
-    if (other && !sameConfiguration(other, doc))
-      return new ConflictError(
-        `Line ${doc.lineId} of ${doc.orderNumber} was already requested with another configuration`,
-        { field: `lines.${index}` },
-      );
-  }
-  return undefined;
 }

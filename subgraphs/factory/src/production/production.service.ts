@@ -1,162 +1,190 @@
 import { recordSpan } from '#kit/telemetry/trace-context.ts';
-import type { ObjectId } from 'mongodb';
 import { scaledMs } from '#kit/sim-time.ts';
 import type { Logger } from '#kit/logger.ts';
-import { webhookIdFor } from './production-order.ts';
-import type { ProductionOrderRepository } from './production-order.repository.ts';
-import type { ProductionLinesRepository } from './production-lines.repository.ts';
-import type { Mutex } from './mutex.ts';
-import { ProductionQueue } from './production-queue.ts';
+import { webhookIdFor, type ProductionOrderDoc } from './production-order.ts';
+import type { GroupCommit } from './group-commit.ts';
 
-/** What production asks of the job queue (Agenda), so this file knows no Agenda. */
+/** What production asks of the job queue (Agenda), so this file knows no Agenda: a durable wake-up at `at`. */
 export interface ProductionScheduler {
-  completeAt(id: ObjectId, at: Date): Promise<void>;
-  deliverAt(id: ObjectId, at: Date): Promise<void>;
-  /** A first delivery attempt right away, not awaited; retries and crashes fall back to deliverAt and the sweep. */
-  deliverNow(id: ObjectId): void;
+  wakeAt(at: Date): void;
 }
 
+/** Where completed orders go once their completion is stored: the webhook sender. */
+export type CompletionSink = (docs: ProductionOrderDoc[]) => void;
+
+export interface ProductionDeps {
+  lines: number;
+  commit: GroupCommit;
+  scheduler: ProductionScheduler;
+  completed: CompletionSink;
+  timeScale: number;
+  logger: Logger;
+}
+
+/** Starts handled in one go before yielding, so a long queue at SIM_TIME_SCALE=0 does not hold the event loop. */
+const STEPS_PER_TURN = 1000;
+
 /**
- * Moves production orders QUEUED → IN_PRODUCTION → COMPLETED. Every step is
- * a guarded single-document update and safe to repeat, because Agenda may run
- * a job again after a crash.
+ * The factory's live state, owned by this process (its lease guarantees one owner): the production
+ * lines, the queue of QUEUED orders oldest first, and the due completions. Every change is written
+ * through the group commit (by `_id`), in the order it happened; the state is rebuilt from MongoDB
+ * at start (`restore`). No more than `lines` orders are ever in production: a line is taken in
+ * memory, synchronously, and the start that takes it is stored after the completion that freed it.
  */
 export class ProductionService {
-  private readonly orders: ProductionOrderRepository;
-  private readonly lines: ProductionLinesRepository;
-  private readonly scheduler: ProductionScheduler;
-  private readonly timeScale: number;
-  private readonly logger: Logger;
-  private readonly exclusive: Mutex;
-  private dispatching: Promise<void> = Promise.resolve();
-  private readonly queue = new ProductionQueue();
+  private readonly onLine: (ProductionOrderDoc | null)[];
+  private readonly queue: ProductionOrderDoc[] = [];
+  private head = 0;
+  /** Ids queued or in production, so a repeated add is ignored. */
+  private readonly live = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private stepping = false;
+  private stopped = false;
 
-  constructor(deps: {
-    orders: ProductionOrderRepository;
-    lines: ProductionLinesRepository;
-    scheduler: ProductionScheduler;
-    timeScale: number;
-    logger: Logger;
-    exclusive: Mutex;
-  }) {
-    this.exclusive = deps.exclusive;
-    this.orders = deps.orders;
-    this.lines = deps.lines;
-    this.scheduler = deps.scheduler;
-    this.timeScale = deps.timeScale;
-    this.logger = deps.logger;
+  private readonly deps: ProductionDeps;
+
+  constructor(deps: ProductionDeps) {
+    this.deps = deps;
+    this.onLine = Array.from({ length: deps.lines }, () => null);
   }
 
-  /** Starts the order on a free line; false when every line is busy (it stays QUEUED). */
-  async start(id: ObjectId): Promise<boolean> {
-    // Scheduling happens outside the mutex: with in-process notifications Agenda may run the
-    // completion job inside schedule(), and that job needs the mutex too.
-    const { started, dueAt } = await this.exclusive(() => this.transitionToProduction(id));
-    if (dueAt) await this.scheduler.completeAt(id, dueAt);
-    return started;
-  }
-
-  private async transitionToProduction(id: ObjectId): Promise<{ started: boolean; dueAt?: Date }> {
-    const order = await this.orders.findById(id);
-    if (!order) return { started: true };
-    // A start that crashed before scheduling its completion: schedule it (again; completion is guarded).
-    if (order.status === 'IN_PRODUCTION') return { started: true, dueAt: order.dueAt ?? new Date() };
-    if (order.status !== 'QUEUED') return { started: true };
-    const now = new Date();
-    const claim = await this.lines.claim(id, now);
-    if (claim === null) return { started: false };
-    const { line, fresh } = claim;
-    const dueAt = new Date(now.getTime() + scaledMs(order.productionSeconds, this.timeScale));
-    const started = await this.orders.collection.findOneAndUpdate(
-      { _id: id, status: 'QUEUED' },
-      { $set: { status: 'IN_PRODUCTION', startedAt: now, dueAt, productionLine: line } },
-      { returnDocument: 'after' },
-    );
-    if (!started) {
-      if (fresh) await this.lines.release(id, line); // someone else started it first
-      return { started: true };
-    }
-    return { started: true, dueAt };
-  }
-
-  /** Completes once: the status change and the webhook it owes are one update; the line is freed with it. */
-  async complete(id: ObjectId): Promise<void> {
-    const now = new Date();
-    const order = await this.exclusive(async () => {
-      const done = await this.orders.collection.findOneAndUpdate(
-        { _id: id, status: 'IN_PRODUCTION' },
-        {
-          $set: {
-            status: 'COMPLETED',
-            completedAt: now,
-            productionLine: null,
-            webhook: {
-              webhookId: webhookIdFor({ _id: id }),
-              state: 'PENDING',
-              attempts: 0,
-              lastError: null,
-              nextAttemptAt: now,
-              deliveredAt: null,
-            },
-          },
-        },
-        { returnDocument: 'after' },
-      );
-      // Production as a span of the order's trace, from start to completion (when traced).
-      if (done?.startedAt)
-        recordSpan('factory.production', done.traceparent, done.startedAt, now, {
-          'production_order.id': String(id),
-        });
-      // A repeated job finds it COMPLETED already: it only makes sure the line is free.
-      const current = done ?? (await this.orders.findById(id));
-      if (current?.status === 'COMPLETED') await this.lines.release(id);
-      return current;
-    });
-    // The next queued order starts now, not at the next poll (not awaited: this job is done).
-    void this.dispatch();
-    // Also after a crash between completing and delivering: the delivery takes a lease, so never twice at once.
-    if (order?.status === 'COMPLETED' && order.webhook?.state === 'PENDING') this.scheduler.deliverNow(id);
-  }
-
-  /**
-   * Fills free lines with the oldest queued orders (after queueing `added`, orders just stored);
-   * one pass at a time in this process.
-   */
-  dispatch(added: readonly { _id: ObjectId }[] = []): Promise<void> {
-    this.queue.add(added.map((doc) => doc._id));
-    const pass = this.dispatching.then(async () => {
-      for (let next = this.queue.peek(); next; next = this.queue.peek()) {
-        if (!(await this.start(next))) return; // every line busy: it stays at the head
-        this.queue.shift();
+  /** Rebuilds the state from what is stored: orders in production keep their line and due time. */
+  restore(docs: readonly ProductionOrderDoc[]): void {
+    const overflow: ProductionOrderDoc[] = [];
+    for (const doc of docs) {
+      if (doc.status === 'IN_PRODUCTION') {
+        const line = (doc.productionLine ?? 0) - 1;
+        if (line >= 0 && line < this.onLine.length && !this.onLine[line]) this.onLine[line] = doc;
+        else overflow.push(doc); // capacity lowered since: it finishes, holding no line
+        this.live.add(doc._id.toHexString());
       }
+    }
+    // Orders left on lines that no longer exist complete when due, but take no line from the others.
+    for (const doc of overflow) this.onLine.push(doc);
+    this.add(docs.filter((doc) => doc.status === 'QUEUED'));
+  }
+
+  /** Queues orders just stored (or restored), oldest first, and fills free lines. */
+  add(docs: readonly ProductionOrderDoc[]): void {
+    for (const doc of docs) {
+      const key = doc._id.toHexString();
+      if (this.live.has(key) || doc.status !== 'QUEUED') continue;
+      this.live.add(key);
+      this.queue.push({ ...doc }); // our own copy: the caller may still be answering with the stored one
+    }
+    this.step();
+  }
+
+  /** Completes what is due and starts queued orders on free lines; also the Agenda job's entry. */
+  step(): void {
+    if (this.stepping || this.stopped) return;
+    this.stepping = true;
+    try {
+      const done: ProductionOrderDoc[] = [];
+      let steps = 0;
+      for (let progress = true; progress && steps < STEPS_PER_TURN;) {
+        progress = false;
+        const now = new Date();
+        for (const [index, doc] of this.onLine.entries()) {
+          if (doc && doc.dueAt!.getTime() <= now.getTime()) {
+            done.push(this.complete(doc, now));
+            this.onLine[index] = null;
+            progress = true;
+          }
+        }
+        for (let line = 0; line < this.deps.lines && this.head < this.queue.length; line++) {
+          if (this.onLine[line]) continue;
+          this.onLine[line] = this.start(this.queue[this.head++]!, line + 1, now);
+          progress = true;
+          steps++;
+        }
+        this.compact();
+      }
+      while (this.onLine.length > this.deps.lines && !this.onLine.at(-1)) this.onLine.pop();
+      if (done.length) this.deliverOnceStored(done);
+      if (steps >= STEPS_PER_TURN) setImmediate(() => this.step());
+      else this.arm();
+    } finally {
+      this.stepping = false;
+    }
+  }
+
+  /** Stops starting and completing (on shutdown); what was decided is in the group commit. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  private start(doc: ProductionOrderDoc, line: number, now: Date): ProductionOrderDoc {
+    const dueAt = new Date(now.getTime() + scaledMs(doc.productionSeconds, this.deps.timeScale));
+    Object.assign(doc, { status: 'IN_PRODUCTION', startedAt: now, dueAt, productionLine: line });
+    void this.deps.commit.set(doc._id, { status: doc.status, startedAt: now, dueAt, productionLine: line });
+    if (dueAt.getTime() > now.getTime()) this.deps.scheduler.wakeAt(dueAt);
+    return doc;
+  }
+
+  /** The completion and the webhook it owes are one write. */
+  private complete(doc: ProductionOrderDoc, now: Date): ProductionOrderDoc {
+    const webhook = {
+      webhookId: webhookIdFor(doc),
+      state: 'PENDING' as const,
+      attempts: 0,
+      lastError: null,
+      nextAttemptAt: now,
+      deliveredAt: null,
+    };
+    Object.assign(doc, { status: 'COMPLETED', completedAt: now, productionLine: null, webhook });
+    void this.deps.commit.set(doc._id, {
+      status: doc.status,
+      completedAt: now,
+      productionLine: null,
+      webhook,
     });
-    // A failed pass must not poison the chain (nor go unhandled); the next dispatch or sweep tries again.
-    this.dispatching = pass.catch((error: unknown) => this.logger.error({ err: error }, 'dispatch failed'));
-    return this.dispatching;
+    this.live.delete(doc._id.toHexString());
+    // Production as a span of the order's trace, from start to completion (when traced).
+    if (doc.startedAt)
+      recordSpan('factory.production', doc.traceparent, doc.startedAt, now, {
+        'production_order.id': `${doc.factory}:${doc._id.toHexString()}`,
+      });
+    return doc;
   }
 
-  /** Resolves once no dispatch pass is running or chained (on shutdown). */
-  settled(): Promise<void> {
-    return this.dispatching;
+  /** A webhook never announces a completion that a crash could still undo. */
+  private deliverOnceStored(done: ProductionOrderDoc[]) {
+    this.deps.commit.set(done[0]!._id, {}).then(
+      () => this.deps.completed(done),
+      (error: unknown) => this.deps.logger.error({ err: error }, 'completion not stored'),
+    );
   }
 
-  /**
-   * Repairs what a crash can leave behind: lines held by orders not in
-   * production on them, overdue completions, webhooks whose attempt is due,
-   * queued orders with free lines.
-   */
-  async sweep(now = new Date()): Promise<void> {
-    for (const line of await this.lines.held()) {
-      const order = line.productionOrderId ? await this.orders.findById(line.productionOrderId) : null;
-      if (order?.status === 'QUEUED') await this.start(order._id);
-      else if (order?.status !== 'IN_PRODUCTION')
-        await this.exclusive(() => this.lines.release(line.productionOrderId!, line._id));
+  /** One timer, for the earliest due completion. */
+  private arm() {
+    let next = Infinity;
+    for (const doc of this.onLine) if (doc) next = Math.min(next, doc.dueAt!.getTime());
+    if (next === this.timerAt && this.timer) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = next;
+    if (next === Infinity || this.stopped) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.timerAt = Infinity;
+        this.step();
+      },
+      Math.max(0, next - Date.now()),
+    );
+  }
+
+  private compact() {
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
     }
-    for (const order of await this.orders.overdue(new Date(now.getTime() - 1000))) {
-      await this.scheduler.completeAt(order._id, now);
-    }
-    for (const order of await this.orders.dueWebhooks(now)) await this.scheduler.deliverAt(order._id, now);
-    // The queue is rebuilt from what is stored (at start), and anything it lacks is added back.
-    await this.dispatch(await this.orders.queued());
   }
 }

@@ -43,26 +43,35 @@ export function completionPayload(factory: FactoryId, docs: ProductionOrderDoc[]
   return parsed.data;
 }
 
-export type SendResult = { ok: true; status: number } | { ok: false; error: string };
+export type SendResult =
+  | { ok: true; status: number }
+  | {
+      ok: false;
+      error: string;
+      /** The receiver refused what it was sent (a 4xx): retrying the same batch as it is cannot help. */
+      refused?: boolean;
+      /** ...unless it said so (409 with `retryable`: a receipt it has not recorded yet). */
+      retryable?: boolean;
+    };
 
-/** One signed POST; any answer but 2xx, a timeout or a refused connection is a failure to retry. */
+/** One signed POST of a batch; any answer but 2xx, a timeout or a refused connection is a failure. */
 export async function sendWebhook(
   settings: WebhookSettings,
   webhookId: string,
-  doc: ProductionOrderDoc,
+  docs: ProductionOrderDoc[],
 ): Promise<SendResult> {
   let body: string;
   try {
-    body = JSON.stringify(completionPayload(settings.factory, [doc]));
+    body = JSON.stringify(completionPayload(settings.factory, docs));
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   }
   return inLinkedSpans(
     'factory.completion_webhook',
     'order.completion_webhook',
-    [doc.traceparent],
+    docs.map((doc) => doc.traceparent),
     () => post(settings, webhookId, body),
-    { 'factory.id': settings.factory, 'webhook.id': webhookId },
+    { 'factory.id': settings.factory, 'webhook.id': webhookId, 'webhook.completions': docs.length },
   );
 }
 
@@ -74,10 +83,12 @@ async function post(settings: WebhookSettings, webhookId: string, body: string):
       body,
       signal: AbortSignal.timeout(settings.timeoutMs),
     });
+    const answer = response.ok ? null : await response.json().catch(() => null);
     await response.body?.cancel().catch(() => {});
-    return response.ok
-      ? { ok: true, status: response.status }
-      : { ok: false, error: `HTTP ${response.status}` };
+    if (response.ok) return { ok: true, status: response.status };
+    const refused = response.status >= 400 && response.status < 500 && ![408, 429].includes(response.status);
+    const retryable = (answer as { retryable?: unknown } | null)?.retryable === true;
+    return { ok: false, error: `HTTP ${response.status}`, refused, retryable };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return { ok: false, error: cause ?? (error as Error).name ?? 'network error' };

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompletionWebhook } from '#clients/completion-webhook.ts';
+import { lineUuid, startTestFactory, submitBatch } from './support/factory-fixture.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
+import { waitFor } from './support/wait.ts';
+
+// A slow backoff: only a retry that does not wait for it can pass these tests in time.
+let factory: Awaited<ReturnType<typeof startTestFactory>>;
+let receiver: WebhookReceiver;
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  factory = await startTestFactory({
+    FACTORIES: 'widgets',
+    ORDERS_WEBHOOK_URL: receiver.url,
+    SIM_TIME_SCALE: '0',
+    WEBHOOK_RETRY_BASE_MS: '60000',
+    WEBHOOK_RETRY_MAX_MS: '60000',
+    WEBHOOK_MAX_ATTEMPTS: '3',
+  });
+});
+afterAll(async () => {
+  await factory.service.close();
+  await receiver.close();
+});
+
+const completionsOf = (hooks: { body: string }[]) =>
+  hooks.flatMap((hook) => (JSON.parse(hook.body) as CompletionWebhook).completions);
+const requests = (prefix: string, count: number, lines: number) =>
+  Array.from({ length: count }, (_, index) => ({
+    orderNumber: `${prefix}-${index}`,
+    lines: Array.from({ length: lines }, (_, k) => ({
+      lineId: lineUuid(`${prefix}-${index}-${k}`),
+      product: 'WIDGET',
+      quantity: 1,
+    })),
+  }));
+const acknowledgedOf = (prefix: string) =>
+  completionsOf(receiver.acknowledged()).filter((completion) =>
+    completion.orderNumber.startsWith(`${prefix}-`),
+  );
+
+describe('completion webhooks, batched', () => {
+  it('sends completions due together in one signed webhook of at most 500, each once', async () => {
+    const { errors } = await submitBatch(factory.url, 'widgets', requests('BATCH', 120, 5));
+    expect(errors).toBeUndefined();
+    const done = await waitFor('600 completions acknowledged', async () => {
+      const completions = acknowledgedOf('BATCH');
+      return completions.length >= 600 ? completions : null;
+    });
+    expect(new Set(done.map((completion) => completion.lineId)).size).toBe(600);
+    expect(done).toHaveLength(600);
+    const hooks = receiver.received.filter((hook) => hook.body.includes('"BATCH-'));
+    expect(hooks.length).toBeLessThan(20);
+    for (const hook of hooks) {
+      expect(completionsOf([hook]).length).toBeLessThanOrEqual(500);
+      expect(hook.headers['webhook-signature']).toMatch(/^v1,/);
+    }
+  });
+
+  it('retries a batch refused as "receipt not yet recorded" (409, retryable) within a second or two', async () => {
+    let refusals = 2;
+    receiver.respondWith((body) =>
+      body.includes('"EARLY-') && refusals-- > 0
+        ? { status: 409, json: { error: 'not yet recorded as confirming; retry', retryable: true } }
+        : 200,
+    );
+    const sent = Date.now();
+    await submitBatch(factory.url, 'widgets', requests('EARLY', 3, 2));
+    await waitFor('6 completions acknowledged after two 409s', async () =>
+      acknowledgedOf('EARLY').length >= 6 ? true : null,
+    );
+    expect(Date.now() - sent).toBeLessThan(10_000); // the backoff would have waited 60 s
+    expect(
+      receiver.received.filter((hook) => hook.body.includes('"EARLY-') && hook.status === 409),
+    ).toHaveLength(2);
+    // Two refusals and the delivery: three attempts, none of them waiting for the backoff.
+    const doc = await waitFor('the delivery stored', async () => {
+      const stored = await factory.service.factories
+        .get('widgets')!
+        .orders.collection.findOne({ orderNumber: 'EARLY-0' });
+      return stored?.webhook?.state === 'DELIVERED' ? stored : null;
+    });
+    expect(doc.webhook).toMatchObject({ state: 'DELIVERED', attempts: 3, lastError: null });
+  });
+
+  it('splits a batch refused for one completion, so the others go through', async () => {
+    const culprit = lineUuid('SPLIT-1-0');
+    receiver.respondWith((body) =>
+      body.includes(culprit) ? { status: 404, json: { error: `no line ${culprit}`, retryable: false } } : 200,
+    );
+    await submitBatch(factory.url, 'widgets', requests('SPLIT', 4, 2));
+    await waitFor('the 7 other completions acknowledged', async () =>
+      acknowledgedOf('SPLIT').length >= 7 ? true : null,
+    );
+    expect(acknowledgedOf('SPLIT').map((completion) => completion.lineId)).not.toContain(culprit);
+    // Alone at last, it is refused on its own and waits for the (slow) backoff.
+    const doc = await waitFor('the culprit refused alone', async () => {
+      const stored = await factory.service.factories
+        .get('widgets')!
+        .orders.collection.findOne({ lineId: culprit });
+      return stored?.webhook?.lastError ? stored : null;
+    });
+    expect(doc.webhook).toMatchObject({ state: 'PENDING', attempts: 1, lastError: 'HTTP 404' });
+    receiver.respondWith(() => 200);
+  });
+});
