@@ -1,4 +1,4 @@
-import type { CommandStartedEvent } from 'mongodb';
+import { ObjectId, type CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mongoUrl } from '#kit/testing/databases.ts';
 import { graphql } from '#kit/testing/graphql-client.ts';
@@ -92,11 +92,15 @@ describe('ProductionOrder references', () => {
     expect(data!._entities.slice(0, ids.length).every((e) => e!.factory.id === e!.id.split(':')[0])).toBe(
       true,
     );
-    // FerretDB serves a lone `_id` filter from its index and scans for `$in`: one point lookup per id,
-    // in its factory's database, the repeated reference (and the missing one) asked once.
-    const perDatabase = commands.map((event) => `${event.commandName} ${event.databaseName}`).sort();
-    const wanted = [...ids, missing].map((id) => `find ${factory.prefix}${id.split(':')[0]}`).sort();
-    expect(perDatabase).toEqual(wanted);
-    for (const event of commands) expect(Object.keys(event.command.filter as object)).toEqual(['_id']);
+    // FerretDB serves a lone `_id` filter from its index and scans for `$in`: at most one point lookup
+    // per distinct id, in its factory's database (the owner answers what it wrote from memory).
+    const distinct = new Set([...ids, missing]);
+    expect(commands.length).toBeLessThanOrEqual(distinct.size);
+    expect(commands.some((event) => event.databaseName === `${factory.prefix}widgets`)).toBe(true); // the missing one
+    for (const event of commands) {
+      expect(event.commandName).toBe('find');
+      expect(Object.keys(event.command.filter as object)).toEqual(['_id']);
+      expect((event.command.filter as { _id: unknown })._id).toBeInstanceOf(ObjectId);
+    }
   });
 });

@@ -13,6 +13,9 @@ import { ProductionService } from '../production/production.service.ts';
 import { WebhookService } from '../webhooks/webhook.service.ts';
 import { FACTORY_NAMES, type FactoryId } from './factories.ts';
 
+/** Production orders the owner keeps in memory for reads by `_id` (about 1 KB each). */
+const OWNER_CACHE = 100_000;
+
 /** One factory: its own database, API clients, production lines and job queue. */
 export interface FactoryUnit {
   id: FactoryId;
@@ -42,7 +45,8 @@ export async function startFactoryUnit(
 ): Promise<FactoryUnit> {
   const log = logger.child({ factory: id });
   const productionLines = productionLinesOf(config, id);
-  const orders = new ProductionOrderRepository(db);
+  // This process owns the factory (its lease): every write to its production orders goes through here.
+  const orders = new ProductionOrderRepository(db, { cache: OWNER_CACHE });
   const clients = new ApiClientRepository(db);
   await orders.ensureIndexes();
 

@@ -6,6 +6,7 @@ import {
   type Filter,
   type ObjectId,
 } from 'mongodb';
+import { ProductionOrderCache } from './production-order.cache.ts';
 import type { ProductionOrderDoc, ProductionStatus, WebhookState } from './production-order.ts';
 
 export const PRODUCTION_ORDERS = 'production_orders';
@@ -46,10 +47,16 @@ export const isDuplicateKey = (error: unknown) => error instanceof MongoServerEr
 export class ProductionOrderRepository {
   readonly collection: Collection<ProductionOrderDoc>;
   private readonly keys: Collection<ProductionKeyDoc>;
+  private readonly cache: ProductionOrderCache | undefined;
 
-  constructor(db: Db) {
+  /**
+   * `cache` (a number of production orders) only for the factory's owner, whose writes all go
+   * through here: reads by `_id` are then answered from memory when they can be.
+   */
+  constructor(db: Db, options: { cache?: number } = {}) {
     this.collection = db.collection<ProductionOrderDoc>(PRODUCTION_ORDERS);
     this.keys = db.collection<ProductionKeyDoc>(PRODUCTION_ORDER_KEYS);
+    this.cache = options.cache ? new ProductionOrderCache(options.cache) : undefined;
   }
 
   /** Claims each order's key in one unordered insert; returns the keys another submission holds already. */
@@ -87,8 +94,10 @@ export class ProductionOrderRepository {
    * Inserts all in one round trip; documents whose key is already stored are left as they are,
    * and returned (the caller reads the stored ones back).
    */
-  insertManyOnce(docs: ProductionOrderDoc[]): Promise<ProductionOrderDoc[]> {
-    return this.insertOnce(this.collection, docs);
+  async insertManyOnce(docs: ProductionOrderDoc[]): Promise<ProductionOrderDoc[]> {
+    const lost = await this.insertOnce(this.collection, docs);
+    if (this.cache) for (const doc of docs) if (!lost.includes(doc)) this.cache.put(doc);
+    return lost;
   }
 
   private async insertOnce<T extends { _id: unknown }>(collection: Collection<T>, docs: T[]): Promise<T[]> {
@@ -117,7 +126,15 @@ export class ProductionOrderRepository {
    * scans the collection for `$in` (7 ids over 20,000 documents: 1.5 s as `$in`, 6 ms like this).
    */
   async findByIds(ids: ObjectId[]) {
-    const docs = await Promise.all(ids.map((_id) => this.collection.findOne({ _id })));
+    const docs = await Promise.all(
+      ids.map(async (_id) => {
+        const cached = this.cache?.get(_id.toHexString());
+        if (cached) return cached;
+        const doc = await this.collection.findOne({ _id });
+        if (doc) this.cache?.put(doc);
+        return doc;
+      }),
+    );
     return docs.filter((doc) => doc !== null);
   }
 
@@ -128,6 +145,7 @@ export class ProductionOrderRepository {
       updates.map(({ id, set }) => ({ updateOne: { filter: { _id: id }, update: { $set: set } } })),
       { ordered: true },
     );
+    if (this.cache) for (const { id, set } of updates) this.cache.update(id.toHexString(), set);
   }
 
   /**
