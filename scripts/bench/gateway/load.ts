@@ -53,9 +53,13 @@ export const pct = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 
-/** `pairs` times: one request to `via`, one to `direct`; the distribution of (via - direct). */
+/**
+ * `pairs` times (after 50 not counted): one request to `via` and one to `direct`, one at a time,
+ * alternating which goes first; the distribution of (via - direct), and of direct alone.
+ */
 export async function addedLatency(via: Target, direct: Target, pairs: number) {
   const differences: number[] = [];
+  const directs: number[] = [];
   const viaHeaders = await via.headers();
   const directHeaders = await direct.headers();
   const time = async (target: Target, headers: Record<string, string>) => {
@@ -69,8 +73,18 @@ export async function addedLatency(via: Target, direct: Target, pairs: number) {
     return performance.now() - started;
   };
   for (let i = 0; i < pairs + 50; i++) {
-    const difference = (await time(via, viaHeaders)) - (await time(direct, directHeaders));
-    if (i >= 50) differences.push(difference); // the first 50 pairs are warm-up
+    const viaFirst = i % 2 === 0;
+    const first = viaFirst ? await time(via, viaHeaders) : await time(direct, directHeaders);
+    const second = viaFirst ? await time(direct, directHeaders) : await time(via, viaHeaders);
+    const [viaMs, directMs] = viaFirst ? [first, second] : [second, first];
+    if (i < 50) continue;
+    differences.push(viaMs - directMs);
+    directs.push(directMs);
   }
-  return { median: pct(differences, 50), p99: pct(differences, 99) };
+  return {
+    median: pct(differences, 50),
+    p99: pct(differences, 99),
+    directMedian: pct(directs, 50),
+    directP99: pct(directs, 99),
+  };
 }
