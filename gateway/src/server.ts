@@ -27,6 +27,7 @@ import { requestIdMiddleware } from './request-id.ts';
 import { requestLogPlugin } from './request-log-plugin.ts';
 import { createInflightReads } from './inflight-reads.ts';
 import { buildDataSources } from './subgraph-data-source.ts';
+import { createSubgraphClient } from './subgraph-client.ts';
 import { supergraphSource } from './supergraph-source.ts';
 import { encodeResult } from './subscriptions/frames.ts';
 import { createSubscriptionHub } from './subscriptions/hub.ts';
@@ -49,6 +50,8 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     signIdentity: createIdentitySigner(config.SERVICE_TOKEN_SECRET),
     logger,
     inflight: config.DEDUPLICATE_READS ? createInflightReads() : undefined,
+    // One pool of keep-alive sockets per subgraph, for queries and subscription events alike.
+    post: createSubgraphClient(),
   };
   const metrics = createGatewayMetrics();
   const gateway = new ApolloGateway({
