@@ -236,6 +236,17 @@ try {
       result: check(ours.p99 <= 5),
     },
   });
+  // Where every process shares the same cores, a page can go no faster than its CPU (all processes)
+  // allows: the ratio above is capped by the slowest fetch's share of the page's CPU.
+  const processes = ['gateway', 'orders', 'customers', 'factory', 'postgres', 'ferretdb'];
+  const cpuOf = (name: string) => processes.reduce((sum, who) => sum + results[name]!.cpu(who), 0);
+  const plain = 'ours (dedupe off)';
+  console.log(
+    `CPU ms per page, all processes: ${cpuOf(plain).toFixed(1)} (gateway ${results[plain]!.cpu('gateway').toFixed(1)}, ` +
+      `${Math.round((100 * results[plain]!.cpu('gateway')) / cpuOf(plain))}%); ${slowest.replace('alone: ', '')} alone: ` +
+      `${cpuOf(slowest).toFixed(1)}, so on shared cores the ratio is at most ${(cpuOf(slowest) / cpuOf(plain)).toFixed(2)} ` +
+      `(${(cpuOf(slowest) / (cpuOf(plain) - results[plain]!.cpu('gateway'))).toFixed(2)} with a gateway that cost nothing)`,
+  );
   if (BASE) {
     const cpu = (name: string) => results[name]!.cpu('gateway');
     console.log('\nThis checkout against the base checkout (same rounds):');

@@ -8,8 +8,10 @@ import { readdir, readFile } from 'node:fs/promises';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
+/** undefined once the process is gone (a database connection closed meanwhile). */
 async function sample(pid: number) {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (!stat) return undefined;
   // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
@@ -35,12 +37,19 @@ export interface Cost {
   waitMs: number;
 }
 
-const sum = async (pids: number[]) => {
-  const samples = await Promise.all(pids.map(sample));
-  return {
-    cpuMs: samples.reduce((total, one) => total + one.cpuMs, 0),
-    waitMs: samples.reduce((total, one) => total + one.waitMs, 0),
-  };
+const sampleAll = (pids: readonly number[]) => Promise.all(pids.map(sample));
+type Samples = Awaited<ReturnType<typeof sampleAll>>;
+
+/** Summed over the processes seen both times. */
+const difference = (before: Samples, after: Samples): Cost => {
+  const cost = { cpuMs: 0, waitMs: 0 };
+  before.forEach((start, i) => {
+    const end = after[i];
+    if (!start || !end) return;
+    cost.cpuMs += end.cpuMs - start.cpuMs;
+    cost.waitMs += end.waitMs - start.waitMs;
+  });
+  return cost;
 };
 
 /**
@@ -51,20 +60,17 @@ export async function meter(pids: Record<string, number | number[] | undefined>)
   const names = Object.entries(pids)
     .filter((entry): entry is [string, number | number[]] => entry[1] !== undefined)
     .map(([name, pid]) => [name, Array.isArray(pid) ? pid : [pid]] as const);
-  const before = await Promise.all(names.map(([, pid]) => sum(pid)));
+  const before = await Promise.all(names.map(([, pid]) => sampleAll(pid)));
   const started = performance.now();
   const self = process.cpuUsage();
   return {
     async stop() {
       const selfUsed = process.cpuUsage(self);
       const wallMs = performance.now() - started;
-      const after = await Promise.all(names.map(([, pid]) => sum(pid)));
+      const after = await Promise.all(names.map(([, pid]) => sampleAll(pid)));
       const costs: Record<string, Cost> = {};
       names.forEach(([name], i) => {
-        costs[name] = {
-          cpuMs: after[i]!.cpuMs - before[i]!.cpuMs,
-          waitMs: after[i]!.waitMs - before[i]!.waitMs,
-        };
+        costs[name] = difference(before[i]!, after[i]!);
       });
       return { costs, wallMs, selfCpuMs: (selfUsed.user + selfUsed.system) / 1000 };
     },
