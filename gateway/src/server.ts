@@ -146,8 +146,6 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
   });
 
   app.disable('x-powered-by');
-  // res.send would hash every GraphQL answer for an ETag no client of a POST revalidates with.
-  app.set('etag', false);
   app.use(metrics.http);
   mountMetrics(app, metrics.registry, metricsTokenOf(config));
   app.use(requestIdMiddleware);
