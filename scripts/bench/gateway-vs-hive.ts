@@ -170,31 +170,35 @@ try {
     headers: identityFor('orders'),
     body: bodyOf(ORDERS_ONLY),
   };
-  const added: Record<string, Awaited<ReturnType<typeof addedLatency>> & { inside?: string }> = {};
-  for (const name of ['ours (dedupe on)', 'hive (dedupe on)', ...(BASE ? ['base (dedupe on)'] : [])]) {
-    const service = targets[name]!;
-    await service.loopStats(); // from here on
-    const counting = await meter({ gateway: service.child.pid });
-    const result = await addedLatency(
-      { ...ordersDirect, url: service.url, headers: asUser },
-      ordersDirect,
-      PAIRS,
-    );
-    const { costs } = await counting.stop();
-    const loop = await service.loopStats();
+  const compared = ['ours (dedupe on)', 'hive (dedupe on)', ...(BASE ? ['base (dedupe on)'] : [])];
+  for (const name of compared) await targets[name]!.loopStats(); // from here on
+  const counting = await meter(Object.fromEntries(compared.map((name) => [name, targets[name]!.child.pid])));
+  const latencies = await addedLatency(
+    Object.fromEntries(
+      compared.map((name) => [name, { ...ordersDirect, url: targets[name]!.url, headers: asUser }]),
+    ),
+    ordersDirect,
+    PAIRS,
+  );
+  const { costs } = await counting.stop();
+  const added: Record<string, (typeof latencies)[string] & { inside: string }> = {};
+  for (const name of compared) {
+    const loop = await targets[name]!.loopStats();
     const requests = PAIRS + 50;
     added[name] = {
-      ...result,
+      ...latencies[name]!,
       inside: loop
         ? `loop delay p99 ${loop.loopDelayMs.p99.toFixed(1)} / max ${loop.loopDelayMs.max.toFixed(1)} ms; ` +
           `old-space GC ${loop.gc.markSweep.count}× max ${loop.gc.markSweep.maxMs.toFixed(1)} ms, ` +
           `scavenge ${loop.gc.scavenge.count}× max ${loop.gc.scavenge.maxMs.toFixed(1)} ms; ` +
-          `waiting for a core ${(costs.gateway!.waitMs / requests).toFixed(2)} ms/req, ` +
-          `CPU ${(costs.gateway!.cpuMs / requests).toFixed(2)} ms/req`
+          `waiting for a core ${(costs[name]!.waitMs / requests).toFixed(2)} ms/req, ` +
+          `CPU ${(costs[name]!.cpuMs / requests).toFixed(2)} ms/req`
         : '',
     };
   }
-  console.log(`\nAdded latency over orders direct (${PAIRS} pairs after 50 warm-up, one at a time):`);
+  console.log(
+    `\nAdded latency over orders direct (${PAIRS} pairs each after 50 warm-up, one at a time, gateways interleaved):`,
+  );
   console.table(
     Object.fromEntries(
       Object.entries(added).map(([name, { median, p99: tail, directMedian, directP99, inside }]) => [
