@@ -30,15 +30,14 @@ export function createSubgraphClient(options: { idleMs?: number } = {}): PostJso
     'https:': new https.Agent({ keepAlive: true, timeout }),
   };
   // Parsed once per subgraph address: a URL given to http.request is converted to options every time.
-  const targets = new Map<string, http.RequestOptions & { secure: boolean; host: string }>();
+  const targets = new Map<string, http.RequestOptions & { secure: boolean }>();
   const targetOf = (url: string) => {
     let target = targets.get(url);
     if (!target) {
-      const { protocol, host, hostname, port, pathname, search } = new URL(url);
+      const { protocol, hostname, port, pathname, search } = new URL(url);
       const secure = protocol === 'https:';
       target = {
         secure,
-        host,
         protocol,
         hostname: hostname.replace(/^\[|\]$/g, ''),
         port: port || (secure ? 443 : 80),
@@ -52,12 +51,11 @@ export function createSubgraphClient(options: { idleMs?: number } = {}): PostJso
   };
   return (url, headers, body) =>
     new Promise((resolve, reject) => {
-      const { secure, host, ...target } = targetOf(url);
-      // Headers as a flat list, which Node checks and writes in one pass (an object is first stored
-      // header by header); a list gets no Host of Node's own.
-      const list: string[] = ['host', host, 'content-length', String(Buffer.byteLength(body))];
-      for (const name in headers) list.push(name, headers[name]!);
-      const request = (secure ? https : http).request({ ...target, headers: list }, (response) => {
+      const { secure, ...target } = targetOf(url);
+      // An object, not Node's flat list: OpenTelemetry's http instrumentation copies the headers
+      // into an object to add `traceparent`, which turns a list into numbered headers.
+      const all = { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+      const request = (secure ? https : http).request({ ...target, headers: all }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
