@@ -23,14 +23,16 @@ export async function spawnService(
   name: string,
   entry: string,
   env: Record<string, string>,
-  options: { args?: string[]; readyPath?: string } = {},
+  options: { args?: string[]; readyPath?: string; root?: string } = {},
 ): Promise<Service> {
   const { args = [], readyPath = '/ready' } = options;
+  // Another checkout's copy of the service (benchmarks comparing trees side by side).
+  const from = options.root ?? root;
   const port = Number(env.PORT);
-  const child = spawn(process.execPath, [...args, `${root}${entry}`], {
+  const child = spawn(process.execPath, [...args, `${from}${entry}`], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
-    cwd: root,
+    cwd: from,
   });
   await waitReady(name, port, child, 60_000, readyPath);
   return {
