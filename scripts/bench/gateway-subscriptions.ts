@@ -260,6 +260,7 @@ async function latencyPhase(tree: Tree, round: number) {
       'customer fetches/event': tree.hive
         ? '-'
         : +((after.counts.customerFetches - before.counts.customerFetches) / events).toFixed(1),
+      'gateway CPU ms/event': +((after.gateway - before.gateway) / events).toFixed(1),
       'gateway CPU %': Math.round((after.gateway - before.gateway) / seconds / 10),
       'orders CPU %': Math.round((after.orders - before.orders) / seconds / 10),
       'clients CPU %': Math.round((after.clients - before.clients) / seconds / 10),
