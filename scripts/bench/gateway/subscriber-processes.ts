@@ -42,13 +42,15 @@ export function startSubscribers(
   });
   const next = <T>(type: string) =>
     new Promise<T>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`subscriber process exited (${code})`));
       const onMessage = (message: { type: string }) => {
         if (message.type !== type) return;
         child.off('message', onMessage);
+        child.off('exit', onExit);
         resolve(message as T);
       };
       child.on('message', onMessage);
-      child.once('exit', (code) => reject(new Error(`subscriber process exited (${code})`)));
+      child.once('exit', onExit);
     });
   return {
     child,
