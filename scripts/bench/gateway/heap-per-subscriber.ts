@@ -128,15 +128,13 @@ try {
     );
     console.table(
       Object.fromEntries(
-        rows
-          .slice(0, 25)
-          .map((row) => [
-            row.key,
-            {
-              'B/subscriber': Math.round(row.bytes / accepted),
-              'count/subscriber': +(row.count / accepted).toFixed(2),
-            },
-          ]),
+        rows.slice(0, 25).map((row) => [
+          row.key,
+          {
+            'B/subscriber': Math.round(row.bytes / accepted),
+            'count/subscriber': +(row.count / accepted).toFixed(2),
+          },
+        ]),
       ),
     );
   }
