@@ -19,6 +19,7 @@
  * Bounded in time: each phase gives up after its deadline and the script stops everything.
  *   node scripts/bench/gateway-subscriptions.ts [--subscribers=1000] [--orders=15] [--idle=20000]
  *     [--checkout=DIR ...] [--rounds=1] [--hive] [--profile=gateway,orders] [--phases=latency,idle]
+ *     [--query='subscription { orderUpdated { number status history { status at } } }']
  */
 import { basename } from 'node:path';
 import { loadavg } from 'node:os';
@@ -41,6 +42,11 @@ const { values } = parseArgs({
     hive: { type: 'boolean', default: false },
     profile: { type: 'string', default: '' },
     phases: { type: 'string', default: 'latency,idle' },
+    // The latency phase's subscription (it must select number, status and history { status at }).
+    query: {
+      type: 'string',
+      default: 'subscription { orderUpdated { number status history { status at } customer { name } } }',
+    },
   },
 });
 const SUBSCRIBERS = Number(values.subscribers);
@@ -63,7 +69,7 @@ const avg = () =>
   loadavg()
     .map((value) => value.toFixed(2))
     .join(' ');
-const WATCH = 'subscription { orderUpdated { number status history { status at } customer { name } } }';
+const WATCH = values.query;
 const withDeadline = <T>(promise: Promise<T>, ms: number, what: string) =>
   Promise.race([
     promise,
