@@ -170,16 +170,39 @@ const placer = (gatewayUrl: string) => {
         input: { name: 'Bench Subscriber', email: 'bench.subs@example.com' },
       })) as { data: { createCustomer: { id: string } } }
     ).data.createCustomer.id;
-    await call('mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { number } }', {
-      input: {
-        customerId,
-        lines: [
-          { product: 'WIDGET', quantity: 2, attributes: { color: 'red' } },
-          { product: 'GADGET', quantity: 1 },
-        ],
+    const placed = (await call(
+      'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { number } }',
+      {
+        input: {
+          customerId,
+          lines: [
+            { product: 'WIDGET', quantity: 2, attributes: { color: 'red' } },
+            { product: 'GADGET', quantity: 1 },
+          ],
+        },
       },
-    });
+    )) as { data: { placeOrder: { number: string } } };
+    return placed.data.placeOrder.number;
   };
+};
+/** Waits until these orders are COMPLETE, so none of their events reaches the measured subscribers. */
+const settled = async (gatewayUrl: string, numbers: string[]) => {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(250)) {
+    const statuses = await Promise.all(
+      numbers.map(async (number) => {
+        const answer = (await post({
+          url: gatewayUrl,
+          headers: async () => ({ authorization: `Bearer ${admin}` }),
+          body: JSON.stringify({
+            query: 'query ($n: String!) { order(number: $n) { status } }',
+            variables: { n: number },
+          }),
+        })) as { data?: { order?: { status: string } | null } };
+        return answer.data?.order?.status;
+      }),
+    );
+    if (statuses.every((status) => status === 'COMPLETE')) return;
+  }
 };
 
 type LatencyRow = Record<string, string | number>;
@@ -196,8 +219,8 @@ async function latencyPhase(tree: Tree, round: number) {
   const placing = await startGateway(trees[0]!);
   try {
     const place = placer(placing.url);
-    for (let i = 0; i < 3; i++) await place(); // warm-up: planner, connections
-    await sleep(1000);
+    const warmUp = [await place(), await place(), await place()]; // planner, connections
+    await settled(placing.url, warmUp);
     const tokens = await tokensFor(10);
     const halves = [Math.ceil(SUBSCRIBERS / 2), Math.floor(SUBSCRIBERS / 2)];
     const latency = halves.map((count) => startSubscribers(gateway.url, count, tokens, WATCH));
