@@ -42,7 +42,7 @@ const startOurs = async (name: string, dedupe: boolean, urls = stack.urls, check
     PORT: String(await freePort()),
     DEDUPLICATE_READS: String(dedupe),
   };
-  const service = await spawnService(name, 'gateway/src/index.ts', env, { checkout, loopStats: true });
+  const service = await spawnService(name, 'gateway/src/index.ts', env, { root: checkout, loopStats: true });
   gateways.push(service);
   return service;
 };

@@ -28,7 +28,7 @@ try {
     'ours',
     'gateway/src/index.ts',
     { ...stack.env, PORT: String(await freePort()), DEDUPLICATE_READS: String(dedupe) },
-    { args: ['--cpu-prof', `--cpu-prof-dir=${dir}`], checkout },
+    { args: ['--cpu-prof', `--cpu-prof-dir=${dir}`], root: checkout },
   );
   const target = { url: gateway.url, headers: async () => ({ authorization: `Bearer ${token}` }) };
   await seedPage(target);

@@ -32,21 +32,23 @@ export interface LoopStats {
 const LOOP_STATS = fileURLToPath(new URL('./loop-stats.ts', import.meta.url));
 
 /**
- * Starts `entry` (a path from the root of this checkout, or of `checkout`) as a child process and
+ * Starts `entry` (a path from the root of this checkout, or of `root`) as a child process and
  * waits for its /ready. With `loopStats`, scripts/bench/gateway/loop-stats.ts is loaded into it.
  */
 export async function spawnService(
   name: string,
   entry: string,
   env: Record<string, string>,
-  options: { args?: string[]; readyPath?: string; checkout?: string; loopStats?: boolean } = {},
+  options: { args?: string[]; readyPath?: string; root?: string; loopStats?: boolean } = {},
 ): Promise<Service> {
-  const { args = [], readyPath = '/ready', checkout = root, loopStats = false } = options;
+  const { args = [], readyPath = '/ready', loopStats = false } = options;
+  // Another checkout's copy of the service (benchmarks comparing trees side by side).
+  const from = (options.root ?? root).replace(/\/?$/, '/');
   const port = Number(env.PORT);
   const statsFile = `${tmpdir()}/ff-loop-stats-${name}-${port}.json`;
   const child = spawn(
     process.execPath,
-    [...(loopStats ? ['--import', LOOP_STATS] : []), ...args, `${checkout.replace(/\/?$/, '/')}${entry}`],
+    [...(loopStats ? ['--import', LOOP_STATS] : []), ...args, `${from}${entry}`],
     {
       env: {
         ...process.env,
@@ -55,7 +57,7 @@ export async function spawnService(
         ...(loopStats ? { LOOP_STATS_FILE: statsFile } : {}),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
-      cwd: checkout,
+      cwd: from,
     },
   );
   await waitReady(name, port, child, 60_000, readyPath);

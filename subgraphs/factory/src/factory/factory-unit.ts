@@ -1,27 +1,18 @@
 import type { Agenda } from 'agenda';
 import type { Db, ObjectId } from 'mongodb';
-import { PRODUCT_OF_FACTORY, PRODUCTS, type ProductSpec } from '#catalogue/products.ts';
 import { createAgenda, drainAgenda } from '#kit/agenda.ts';
 import type { Logger } from '#kit/logger.ts';
-import { ApiClientRepository } from '../clients/api-client.repository.ts';
-import { productionLinesOf, webhookSecretOf, type FactoryConfig } from '../config.ts';
+import { webhookSecretOf, type FactoryConfig } from '../config.ts';
 import { agendaScheduler, JOBS, registerJobs } from '../jobs/production-jobs.ts';
 import { ProductionLinesRepository } from '../production/production-lines.repository.ts';
-import { ProductionOrderRepository } from '../production/production-order.repository.ts';
 import { createMutex } from '../production/mutex.ts';
 import { ProductionService } from '../production/production.service.ts';
 import { WebhookService } from '../webhooks/webhook.service.ts';
-import { FACTORY_NAMES, type FactoryId } from './factories.ts';
+import type { FactoryId } from './factories.ts';
+import { openFactoryView, type FactoryView } from './factory-view.ts';
 
-/** One factory: its own database, API clients, production lines and job queue. */
-export interface FactoryUnit {
-  id: FactoryId;
-  name: string;
-  product: ProductSpec;
-  db: Db;
-  productionLines: number;
-  orders: ProductionOrderRepository;
-  clients: ApiClientRepository;
+/** One factory this process runs: its reads, plus its production lines and job queue. */
+export interface FactoryUnit extends FactoryView {
   production: ProductionService;
   agenda: Agenda;
   /** Queues orders just stored and fills free production lines (after a production request). */
@@ -38,10 +29,9 @@ export async function startFactoryUnit(
   logger: Logger,
 ): Promise<FactoryUnit> {
   const log = logger.child({ factory: id });
-  const productionLines = productionLinesOf(config, id);
-  const orders = new ProductionOrderRepository(db);
+  const view = openFactoryView(id, db, config);
+  const { orders, productionLines } = view;
   const lines = new ProductionLinesRepository(db, productionLines);
-  const clients = new ApiClientRepository(db);
   await Promise.all([orders.ensureIndexes(), lines.ensureLines()]);
 
   const agenda = createAgenda({
@@ -83,13 +73,7 @@ export async function startFactoryUnit(
   await production.sweep();
 
   return {
-    id,
-    name: FACTORY_NAMES[id],
-    product: PRODUCTS[PRODUCT_OF_FACTORY[id]],
-    db,
-    productionLines,
-    orders,
-    clients,
+    ...view,
     production,
     agenda,
     dispatch: (added) => production.dispatch(added),
