@@ -45,7 +45,7 @@ const config: CodegenConfig = {
         '../random-orders/random-order-schedule.ts#RandomOrderSettings as RandomOrderSettingsRecord',
     }),
     ...subgraph('factory', {
-      Factory: '../factory/factory-unit.ts#FactoryUnit',
+      Factory: '../factory/factory-view.ts#FactoryView',
       ProductionOrder: '../production/production-order.ts#ProductionOrderDoc',
       WebhookDelivery: '../production/production-order.ts#WebhookDelivery as WebhookDeliveryDoc',
       ProductionReceipt: '../production/production.resolvers.ts#ReceiptParent',

@@ -2,7 +2,6 @@ import { createServer as createHttpServer } from 'node:http';
 import express from 'express';
 import cors from 'cors';
 import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
@@ -23,10 +22,12 @@ import { serveConsole } from './console/route.ts';
 import { serveGraphiql } from './graphiql/route.ts';
 import { bodyErrors, healthRoutes, tokenLimit } from './http-routes.ts';
 import { limitRules, noIntrospectionRule } from '#kit/operation-limits.ts';
+import { apolloMiddleware } from '#kit/apollo-middleware.ts';
 import { requestIdMiddleware } from './request-id.ts';
 import { requestLogPlugin } from './request-log-plugin.ts';
 import { createInflightReads } from './inflight-reads.ts';
 import { buildDataSources } from './subgraph-data-source.ts';
+import { createSubgraphClient } from './subgraph-client.ts';
 import { supergraphSource } from './supergraph-source.ts';
 import { encodeResult } from './subscriptions/frames.ts';
 import { createSubscriptionHub } from './subscriptions/hub.ts';
@@ -49,6 +50,8 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     signIdentity: createIdentitySigner(config.SERVICE_TOKEN_SECRET),
     logger,
     inflight: config.DEDUPLICATE_READS ? createInflightReads() : undefined,
+    // One pool of keep-alive sockets per subgraph, for queries and subscription events alike.
+    post: createSubgraphClient(),
   };
   const metrics = createGatewayMetrics();
   const gateway = new ApolloGateway({
@@ -154,7 +157,7 @@ export async function createServer({ config, logger }: { config: GatewayConfig; 
     express.json({ limit: config.MAX_BODY_SIZE }),
     bodyErrors,
     tokenLimit(config.MAX_TOKENS),
-    expressMiddleware(apollo, { context: httpContext(verifyToken) }),
+    apolloMiddleware(apollo, { context: httpContext(verifyToken) }),
   );
   serveConsole(app, config);
   logger.debug({ subgraphs: urls }, 'gateway built');

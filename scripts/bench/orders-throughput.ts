@@ -12,6 +12,9 @@
  *     [--drain=120] [--seed-delivered=0] [--checkout=DIR ...]
  * --checkout (repeatable) runs the services from other checkouts too (e.g. main's), side by side.
  * --profile=orders runs that service under `node --cpu-prof`.
+ * --crash=factory@15 (repeatable; customers, factory, orders, gateway or mongo) SIGKILLs that
+ * process 15 s into the load and starts it again: the verification then shows whether the
+ * guarantees held under load.
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +26,16 @@ import { runOpenLoop } from './lib/open-loop-run.ts';
 import { cpuMsOf, loadAverage, percentile } from './lib/measure.ts';
 import { listenForStatuses } from './lib/order-statuses.ts';
 import { seedDeliveredOutbox, verifyOrders } from './lib/orders-verification.ts';
+import { parseCrashes, restartableFerretDb, scheduleCrashes } from './lib/crashes.ts';
 import { benchSecrets } from './secrets.ts';
-import { localUrl, SERVICE_NAMES, spawnService, stopServices, waitReady } from '../lib/services.ts';
+import {
+  localUrl,
+  SERVICE_NAMES,
+  spawnService,
+  stopServices,
+  waitReady,
+  type ServiceName,
+} from '../lib/services.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,8 +48,10 @@ const { values } = parseArgs({
     /** A service to run under `node --cpu-prof` (profiles in --profile-dir, default /tmp/ff-bench-profiles). */
     profile: { type: 'string' },
     'profile-dir': { type: 'string', default: '/tmp/ff-bench-profiles' },
+    crash: { type: 'string', multiple: true, default: [] },
   },
 });
+const crashes = parseCrashes(values.crash, [...SERVICE_NAMES, 'mongo']);
 const rates = values.rates.split(',').map(Number);
 const SECONDS = Number(values.seconds);
 const WARMUP = Number(values.warmup);
@@ -69,7 +82,8 @@ async function commitsOf(database: string): Promise<number> {
   }
 }
 
-async function run(root: string, rate: number, mongoUrl: string, index: number) {
+async function run(root: string, rate: number, mongo: Mongo, index: number) {
+  const mongoUrl = mongo.url;
   const tag = `${Date.now().toString(36)}_${index}`;
   const dbName = `ff_bench_e2e_${tag}`;
   await adminQuery(`CREATE DATABASE "${dbName}"`);
@@ -95,20 +109,43 @@ async function run(root: string, rate: number, mongoUrl: string, index: number) 
     RANDOM_ORDERS_EVERY: 'off',
     APOLLO_TELEMETRY_DISABLED: '1',
   };
-  const children: ChildProcess[] = [];
+  const children = new Map<ServiceName, ChildProcess>();
   const died: string[] = [];
   let stopping = false;
   let statuses: Awaited<ReturnType<typeof listenForStatuses>> | undefined;
+  const start = async (name: ServiceName) => {
+    const execArgv = values.profile === name ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] : [];
+    const child = spawnService(name, { root, env: { ...env, PORT: String(ports[name]) }, execArgv });
+    children.set(name, child);
+    // An exit counts as early unless the run is stopping, --crash killed it, or it never became ready
+    // (a restarted factory refuses to start until the killed one's lease has expired).
+    const crash = { killed: false, ready: false };
+    child.once('exit', (code, signal) => {
+      if (!stopping && !crash.killed && crash.ready) died.push(`${name} (${signal ?? code})`);
+    });
+    await waitReady(name, ports[name], child);
+    crash.ready = true;
+    return crash;
+  };
+  const crashMarks = new Map<ServiceName, { killed: boolean; ready: boolean }>();
+  const crashActions = (target: string) =>
+    target === 'mongo'
+      ? mongo
+      : {
+          kill: async () => {
+            const child = children.get(target as ServiceName)!;
+            crashMarks.get(target as ServiceName)!.killed = true;
+            const exited = new Promise((resolve) => child.once('exit', resolve));
+            child.kill('SIGKILL');
+            await exited;
+          },
+          start: async () => {
+            crashMarks.set(target as ServiceName, await start(target as ServiceName));
+          },
+        };
   try {
-    for (const name of SERVICE_NAMES) {
-      const execArgv =
-        values.profile === name ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] : [];
-      const child = spawnService(name, { root, env: { ...env, PORT: String(ports[name]) }, execArgv });
-      children.push(child);
-      child.once('exit', (code, signal) => stopping || died.push(`${name} (${signal ?? code})`));
-      await waitReady(name, ports[name], child);
-    }
-    const pids = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, children[i]!.pid!]));
+    for (const name of SERVICE_NAMES) crashMarks.set(name, await start(name));
+    const pids = Object.fromEntries(SERVICE_NAMES.map((name) => [name, children.get(name)!.pid!]));
     if (SEED > 0) await seedDeliveredOutbox(databaseUrl, SEED);
     const token = await signToken(secrets.JWT_SECRET, { sub: 'bench', role: 'operator' }, '2h');
     const gateway = localUrl(ports.gateway, '/graphql');
@@ -143,9 +180,12 @@ async function run(root: string, rate: number, mongoUrl: string, index: number) 
       commitsAtWindow = commitsOf(dbName);
       windowStart = performance.timeOrigin + performance.now();
     }, WARMUP * 1000);
+    const crashRun = scheduleCrashes(crashes, crashActions);
     const placements = await runOpenLoop({ url: gateway, headers, body, rate, seconds: WARMUP + SECONDS });
     clearTimeout(windowTimer);
+    // A process killed by --crash is gone: its CPU shows as NaN.
     const cpuAtEnd = cpuMsOf(pids);
+    const crashed = crashes.length ? await crashRun.done : [];
     const commits = (await commitsOf(dbName)) - (await commitsAtWindow);
     const loadAfter = loadAverage();
     const windowEnd = windowStart + SECONDS * 1000;
@@ -198,22 +238,28 @@ async function run(root: string, rate: number, mongoUrl: string, index: number) 
         .join(' '),
       load: `${loadBefore}→${loadAfter}`,
       ...(died.length ? { 'exited early': died.join(' ') } : {}),
+      ...(crashed.length ? { crashes: crashed.join('; ') } : {}),
       ...(placements.firstError ? { 'first error': placements.firstError.slice(0, 80) } : {}),
     };
   } finally {
     stopping = true;
     await statuses?.close();
-    await stopServices(children);
+    await stopServices([...children.values()]);
     await adminQuery(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
   }
 }
 
-const mongo = await throwawayMongo('bench-e2e');
+type Mongo = { url: string; kill(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
+const killsMongo = crashes.some((crash) => crash.target === 'mongo');
+if (killsMongo && process.env.MONGODB_URL)
+  throw new Error('--crash=mongo needs the FerretDB this run starts: unset MONGODB_URL');
+const mongo: Mongo = killsMongo
+  ? await restartableFerretDb('bench-e2e')
+  : { ...(await throwawayMongo('bench-e2e')), kill: async () => {}, start: async () => {} };
 const results = [];
 try {
   let index = 0;
-  for (const rate of rates)
-    for (const root of checkouts) results.push(await run(root, rate, mongo.url, index++));
+  for (const rate of rates) for (const root of checkouts) results.push(await run(root, rate, mongo, index++));
 } finally {
   await mongo.stop();
 }

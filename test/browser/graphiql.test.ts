@@ -76,7 +76,8 @@ describe.skipIf(!present)('GraphiQL at /graphiql in headless Chromium', () => {
       {},
       'operator',
     );
-    await new Promise((resolve) => setTimeout(resolve, 500)); // the subscription reaches the orders subgraph
+    // The subscription has reached the orders subgraph.
+    await expect.poll(() => stack.orders.subscribers('ORD-000001'), { timeout: 20_000 }).toBeGreaterThan(0);
     const placed = await graphql<{ placeOrder: { number: string } }>(
       stack.url,
       'mutation ($id: ID!) { placeOrder(input: { customerId: $id, lines: [{ product: WIDGET, quantity: 1 }] }) { number } }',

@@ -46,7 +46,8 @@ describe('an order from placement to COMPLETE through the gateway', () => {
     const customerId = await createCustomer(stack.url, 'Grace Hopper');
     const client = subscriptionClient(stack.url);
     const all = collect<Update>(client, SUBSCRIPTION, {});
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Live once the orders subgraph counts it (through the gateway's upstream subscription).
+    await eventually(() => (stack.orders.subscribers(null) > 0 ? true : undefined));
 
     const placed = await placeOrder(stack.url, {
       customerId,

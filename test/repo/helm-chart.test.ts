@@ -26,8 +26,11 @@ const HELPERS: Partial<Record<Program, string[]>> = {
 };
 const secretValue = (key: string) => `${key.toLowerCase()}-from-the-secret-0123456789abcdef`;
 
-describe.skipIf(!helmBinary)('deploy/helm/factory-floor', () => {
-  const manifests = helmBinary ? helmTemplate(VALUES) : [];
+const PER_PROCESS = { ...VALUES, 'factories.perProcess': 'true' };
+
+/** The chart rendered with `values`, each Deployment with the configuration its program would resolve. */
+function renderChart(values: Record<string, string>) {
+  const manifests = helmBinary ? helmTemplate(values) : [];
   const all = <K extends Manifest['kind']>(kind: K) =>
     manifests.filter((manifest): manifest is ManifestOf<K> => manifest.kind === kind);
   const deployments = all('Deployment').map((deployment) => {
@@ -48,6 +51,16 @@ describe.skipIf(!helmBinary)('deploy/helm/factory-floor', () => {
         ([label, value]) => deployment.spec.template.metadata.labels[label] === value,
       ),
     );
+  const named = (name: string) => deployments.find(({ deployment }) => deployment.metadata.name === name)!;
+  const autoscaled = () =>
+    all('HorizontalPodAutoscaler')
+      .map((hpa) => hpa.spec.scaleTargetRef.name)
+      .sort();
+  return { manifests, all, deployments, serviceFor, deploymentBehind, named, autoscaled };
+}
+
+describe.skipIf(!helmBinary)('deploy/helm/factory-floor, every factory in one Deployment', () => {
+  const { all, deployments, autoscaled } = renderChart(VALUES);
 
   it('lints, and refuses to render without the operator Secret or the databases', () => {
     expect(helmLint(VALUES)).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
@@ -66,8 +79,7 @@ describe.skipIf(!helmBinary)('deploy/helm/factory-floor', () => {
     const factory = deployments.find(({ program }) => program === 'factory')!;
     expect(factory.config.FACTORIES).toEqual(['widgets', 'gadgets', 'gizmos']);
     expect(factory.deployment.spec.replicas).toBe(1);
-    const scaled = all('HorizontalPodAutoscaler').map((hpa) => hpa.spec.scaleTargetRef.name);
-    expect(scaled.sort()).toEqual([
+    expect(autoscaled()).toEqual([
       'ff-factory-floor-customers',
       'ff-factory-floor-gateway',
       'ff-factory-floor-orders',
@@ -82,16 +94,53 @@ describe.skipIf(!helmBinary)('deploy/helm/factory-floor', () => {
       expect(budget, `PodDisruptionBudget for ${deployment.metadata.name}`).toBeDefined();
     }
   });
+});
+
+describe.skipIf(!helmBinary)('deploy/helm/factory-floor, a Deployment per factory', () => {
+  const { deployments, named, autoscaled } = renderChart(PER_PROCESS);
+
+  it('runs each factory alone in a Deployment that is never scaled, and its reads in one that is', () => {
+    for (const id of ['widgets', 'gadgets', 'gizmos']) {
+      const { deployment, config } = named(`ff-factory-floor-factory-${id}`);
+      expect(config.FACTORIES, id).toEqual([id]);
+      expect(config.READ_FACTORIES, id).toEqual([]);
+      expect(deployment.spec.replicas, id).toBe(1);
+      expect(deployment.spec.strategy, id).toEqual({ type: 'Recreate' });
+    }
+    const api = named('ff-factory-floor-factory');
+    expect(api.config.FACTORIES).toEqual([]);
+    expect(api.config.READ_FACTORIES).toEqual(['widgets', 'gadgets', 'gizmos']);
+    expect(api.config.FACTORY_BOOTSTRAP_CLIENT).toBe('off');
+    expect(autoscaled()).toEqual([
+      'ff-factory-floor-customers',
+      'ff-factory-floor-factory',
+      'ff-factory-floor-gateway',
+      'ff-factory-floor-orders',
+    ]);
+    expect(deployments.filter(({ program }) => program === 'factory')).toHaveLength(4);
+  });
+});
+
+describe.skipIf(!helmBinary).each([
+  ['every factory in one Deployment', VALUES],
+  ['a Deployment per factory', PER_PROCESS],
+])('deploy/helm/factory-floor, %s', (_shape, values) => {
+  const { manifests, all, deployments, serviceFor, deploymentBehind } = renderChart(values);
 
   it('sets every variable each program requires, each secret from the operator Secret, and nothing else', () => {
-    for (const { deployment, container, program, config } of deployments) {
+    for (const { deployment, container, program, config, env } of deployments) {
       const name = deployment.metadata.name;
       expect(config.NODE_ENV, name).toBe('production'); // so resolveConfig refused any development secret
       expect(config.HOST, name).toBe('0.0.0.0');
-      for (const secret of secretsOf(program)) {
+      const scope = { FACTORIES: env.FACTORIES, READ_FACTORIES: env.READ_FACTORIES };
+      for (const secret of secretsOf(program, scope)) {
         const entry = container.env.find((variable) => variable.name === secret);
         if (secret === 'FACTORY_BOOTSTRAP_CLIENT') {
-          expect(entry?.value, name).toBe('$(FACTORY_CLIENT_NAME):$(FACTORY_CLIENT_SECRET)');
+          // A process that runs no factory (the read-only factory API) registers no client.
+          const runsNone = (config.FACTORIES as string[]).length === 0;
+          expect(entry?.value, name).toBe(
+            runsNone ? 'off' : '$(FACTORY_CLIENT_NAME):$(FACTORY_CLIENT_SECRET)',
+          );
           continue;
         }
         expect(entry?.valueFrom?.secretKeyRef, `${name} ${secret}`).toEqual({
@@ -112,7 +161,10 @@ describe.skipIf(!helmBinary)('deploy/helm/factory-floor', () => {
   it('points every address at a Service running the right program on the port it listens on', () => {
     const checked: string[] = [];
     for (const { deployment, program, config } of deployments) {
+      // A process that runs no factory sends no completion webhooks: its ORDERS_WEBHOOK_URL is unused.
+      const runsNone = program === 'factory' && (config.FACTORIES as string[]).length === 0;
       for (const { variable, value, url } of addressesOf(config)) {
+        if (runsNone && variable === 'ORDERS_WEBHOOK_URL') continue;
         const expected = ADDRESS_TARGETS[variable]!;
         const where = `${deployment.metadata.name} ${variable}=${url.href}`;
         expect(expected, where).toBeDefined();
@@ -128,12 +180,20 @@ describe.skipIf(!helmBinary)('deploy/helm/factory-floor', () => {
           const containerPort = target.container.ports.find((port) => port.name === servicePort!.targetPort);
           expect(containerPort?.containerPort, where).toBe(target.config.PORT);
           expect(url.pathname, where).toBe(expected.path);
+          const config = target.config as { FACTORIES?: string[]; READ_FACTORIES?: string[] };
+          if (expected.runs) expect(config.FACTORIES, where).toEqual(expected.runs);
+          if (expected.reads)
+            expect([...(config.FACTORIES ?? []), ...(config.READ_FACTORIES ?? [])], where).toEqual(
+              expect.arrayContaining(expected.reads),
+            );
         }
         checked.push(`${program}.${variable}`);
       }
     }
+    const perFactory = values === PER_PROCESS ? ['WIDGETS', 'GADGETS', 'GIZMOS'] : [];
     expect([...new Set(checked)].sort()).toEqual(
       [
+        ...perFactory.map((id) => `orders.FACTORY_URL_${id}`),
         'customers.DATABASE_URL',
         'factory.MONGODB_URL',
         'factory.ORDERS_WEBHOOK_URL',

@@ -13,9 +13,22 @@ export const encodeResult: EncodeResult = ({ data, errors }) =>
   JSON.stringify({ data: data ?? null, ...(errors?.length ? { errors } : {}) });
 
 /**
- * A graphql-ws `next` message for one client around a body encoded once for
- * the group: only the subscription id and this client's request id are its own.
+ * What of a graphql-ws `next` message is one client's own (its subscription id and request id),
+ * built once when it subscribes: per event only `head + payload + tail` is left to do, around a
+ * payload encoded once for the whole group (openPayload).
  */
-export function nextFrame(body: string, sink: FrameSink, requestId: string): string {
-  return `{"id":${JSON.stringify(sink.id)},"type":"next","payload":${body.slice(0, -1)},"extensions":${JSON.stringify({ requestId })}}}`;
+export interface FrameEnds {
+  head: string;
+  tail: string;
 }
+
+export const frameEnds = (id: string, requestId: string): FrameEnds => ({
+  head: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
+  tail: `,"extensions":${JSON.stringify({ requestId })}}}`,
+});
+
+/** An encoded result without its closing brace, for the client's extensions to follow. */
+export const openPayload = (body: string) => body.slice(0, -1);
+
+/** One client's `next` frame around a body encoded once for the group. */
+export const nextFrame = (ends: FrameEnds, open: string) => ends.head + open + ends.tail;

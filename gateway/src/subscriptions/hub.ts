@@ -4,9 +4,16 @@ import { GraphQLError, print, type DocumentNode, type ExecutionResult } from 'gr
 import type { Logger } from '#kit/logger.ts';
 import type { GatewayContext } from '../context.ts';
 import { resolveEvent, type EventRun } from './event-executor.ts';
-import { encodeResult as defaultEncode, nextFrame, type EncodeResult, type FrameSink } from './frames.ts';
+import {
+  encodeResult as defaultEncode,
+  frameEnds,
+  nextFrame,
+  openPayload,
+  type EncodeResult,
+  type FrameSink,
+} from './frames.ts';
+import { GroupClient as Client } from './group-client.ts';
 import type { SupergraphView } from './planner.ts';
-import { createPushIterator, type PushIterator } from './push-iterator.ts';
 import { openUpstream } from './upstream.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 
@@ -17,14 +24,11 @@ export interface SubscribeRequest {
   context: GatewayContext;
 }
 
-interface Listener {
-  sink: FrameSink;
-  context: GatewayContext;
-}
-
 interface Group {
-  listeners: Map<PushIterator<ExecutionResult>, Listener>;
+  clients: Set<Client>;
   connected: () => boolean;
+  /** A client left; the last one ends the group. */
+  leave(client: Client): void;
   close(): void;
 }
 
@@ -73,18 +77,19 @@ export function createSubscriptionHub(options: HubOptions) {
   const openGroup = (key: string, request: SubscribeRequest, source: string): Group => {
     const view = options.view();
     const planned = view.plan(request.document, request.operationName);
-    const listeners = new Map<PushIterator<ExecutionResult>, Listener>();
+    const clients = new Set<Client>();
     // Events are resolved as the group's client whose token lasts longest (all are the same identity).
     const currentContext = () => {
       let longest = request.context;
-      for (const { context } of listeners.values())
+      for (const { context } of clients)
         if (context.identity.expiresAt > longest.identity.expiresAt) longest = context;
       return longest;
     };
     const groupId = randomUUID();
+    // Per event: resolved once, encoded once; per client only its own ends around the payload.
     const broadcast = (result: ExecutionResult) => {
-      const body = encode(result);
-      for (const { sink, context } of listeners.values()) sink.send(nextFrame(body, sink, context.requestId));
+      const open = openPayload(encode(result));
+      for (const client of clients) client.sink.send(nextFrame(client.ends, open));
     };
     let chain = Promise.resolve();
     const run = (): EventRun => ({
@@ -135,11 +140,14 @@ export function createSubscriptionHub(options: HubOptions) {
       if (ended) return;
       ended = true;
       groups.delete(key);
-      for (const listener of listeners.keys()) listener.end();
-      listeners.clear();
+      for (const client of clients) client.end();
+      clients.clear();
       close();
     };
-    return { listeners, connected: lease.connected, close: end };
+    const leave = (client: Client) => {
+      if (clients.delete(client) && clients.size === 0) end();
+    };
+    return { clients, connected: lease.connected, leave, close: end };
   };
 
   return {
@@ -158,12 +166,10 @@ export function createSubscriptionHub(options: HubOptions) {
       ]);
       const group = groups.get(key) ?? openGroup(key, request, source);
       groups.set(key, group);
-      const listener: PushIterator<ExecutionResult> = createPushIterator(() => {
-        if (!group.listeners.delete(listener)) return;
-        if (group.listeners.size === 0) group.close();
-      });
-      group.listeners.set(listener, { sink, context: request.context });
-      return listener;
+      const ends = frameEnds(sink.id, request.context.requestId);
+      const client = new Client(sink, request.context, ends, group.leave);
+      group.clients.add(client);
+      return client;
     },
     /** Upstream subscriptions currently open (one per group). */
     get size() {
@@ -175,7 +181,7 @@ export function createSubscriptionHub(options: HubOptions) {
       return {
         upstreams: all.length,
         connected: all.filter((group) => group.connected()).length,
-        clients: all.reduce((sum, group) => sum + group.listeners.size, 0),
+        clients: all.reduce((sum, group) => sum + group.clients.size, 0),
         sockets: options.pool.size,
       };
     },

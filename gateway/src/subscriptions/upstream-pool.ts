@@ -14,7 +14,8 @@ export interface UpstreamPoolOptions {
 
 /** One user of a shared socket: a subscription group, and whose credential it stands for. */
 export interface UpstreamLease {
-  client: Client;
+  /** Only subscribing is the hub's business (a stand-in for tests needs no more). */
+  client: Pick<Client, 'subscribe'>;
   /** Whether the shared socket is connected (acknowledged) now. */
   connected(): boolean;
   release(): void;
@@ -35,7 +36,14 @@ const toWebSocketUrl = (url: string) => url.replace(/^http/, 'ws');
  * is reconnected with capped exponential backoff and jitter, and graphql-ws
  * subscribes each of its operations again, so clients see a gap, not an end.
  */
-export function createUpstreamPool(options: UpstreamPoolOptions) {
+export interface UpstreamPool {
+  /** A lease on the socket to `subgraph` at `url` for this credential (`key`: whose identity). */
+  acquire(key: string, url: string, subgraph: string, context: () => GatewayContext): UpstreamLease;
+  /** Upstream sockets currently held (open or reconnecting). */
+  readonly size: number;
+}
+
+export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   const entries = new Map<string, Entry>();
 
   const open = (key: string, url: string, subgraph: string): Entry => {
@@ -79,8 +87,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions) {
   };
 
   return {
-    /** A lease on the socket to `subgraph` at `url` for this credential (`key`: whose identity). */
-    acquire(key: string, url: string, subgraph: string, context: () => GatewayContext): UpstreamLease {
+    acquire(key, url, subgraph, context) {
       const entryKey = JSON.stringify([url, key]);
       const entry = entries.get(entryKey) ?? open(entryKey, url, subgraph);
       const user = { context };
@@ -95,11 +102,8 @@ export function createUpstreamPool(options: UpstreamPoolOptions) {
         },
       };
     },
-    /** Upstream sockets currently held (open or reconnecting). */
     get size() {
       return entries.size;
     },
   };
 }
-
-export type UpstreamPool = ReturnType<typeof createUpstreamPool>;

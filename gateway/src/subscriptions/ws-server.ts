@@ -47,12 +47,24 @@ type Extra = { socket: WebSocket; caller?: SocketIdentity };
 /** The socket and subscription id of each subscription's context, for the hub to write frames to. */
 const sinks = new WeakMap<object, FrameSink>();
 
-const sinkOf = (socket: WebSocket, id: string): FrameSink => ({
-  id,
-  send: (frame) => {
-    if (socket.readyState === socket.OPEN) socket.send(frame);
-  },
-});
+/** A client's subscription on its socket (a class: thousands are held, each with two fields). */
+class SocketSink implements FrameSink {
+  readonly id: string;
+  readonly #socket: WebSocket;
+  constructor(socket: WebSocket, id: string) {
+    this.#socket = socket;
+    this.id = id;
+  }
+  send(frame: string) {
+    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.send(frame);
+  }
+}
+
+/**
+ * A flat copy of a string: randomUUID() returns a rope of a dozen pieces (~450 bytes), which a
+ * context kept for a subscription's life would hold as such.
+ */
+const flat = (text: string) => JSON.parse(JSON.stringify(text)) as string;
 
 /** graphql-ws on /graphql of the gateway's own HTTP server: auth on connection_init, limits per operation. */
 export function attachWebSocketServer(options: WebSocketOptions) {
@@ -98,6 +110,11 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         );
         if (!caller || !connections.admit(ctx.extra.socket, caller.identity.sub)) return false;
         ctx.extra.caller = caller;
+        // graphql-ws keeps ctx for the socket's life: not the upgrade request (its headers, ~2 KB)
+        // nor the user's token, neither of which is read again.
+        Reflect.deleteProperty(ctx.extra, 'request');
+        for (const key of Object.keys(ctx.connectionParams ?? {}))
+          if (key.toLowerCase() === 'authorization') Reflect.deleteProperty(ctx.connectionParams!, key);
         return true;
       },
       onSubscribe: (ctx, id, payload) => {
@@ -107,9 +124,9 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         const checked = checkOperation(schema, payload);
         if ('errors' in checked) return checked.errors;
         const { document } = checked;
-        const requestId = pickRequestId(payload.extensions?.requestId);
+        const requestId = flat(pickRequestId(payload.extensions?.requestId));
         const contextValue: GatewayContext = { ...ctx.extra.caller!, requestId };
-        sinks.set(contextValue, sinkOf(ctx.extra.socket, id));
+        sinks.set(contextValue, new SocketSink(ctx.extra.socket, id));
         return {
           schema,
           document,

@@ -99,7 +99,12 @@ export const env = {
   postgresUrl: z.string().startsWith('postgres').default('postgres://postgres@127.0.0.1:5432/factory_floor'),
   mongoUrl: z.string().startsWith('mongodb').default('mongodb://127.0.0.1:27017/'),
   url: (fallback: string) => z.url().default(fallback),
-  list: <T extends string>(values: readonly [T, ...T[]], fallback: readonly T[]) =>
+  /** A comma-separated list of known values; empty only where `allowEmpty` says so. */
+  list: <T extends string>(
+    values: readonly [T, ...T[]],
+    fallback: readonly T[],
+    { allowEmpty = false } = {},
+  ) =>
     z
       .string()
       .default(fallback.join(','))
@@ -109,7 +114,7 @@ export const env = {
           .map((item) => item.trim())
           .filter(Boolean),
       )
-      .pipe(z.array(z.enum(values)).min(1)),
+      .pipe(z.array(z.enum(values)).min(allowEmpty ? 0 : 1)),
 };
 
 /** A subgraph's own limits: looser than the gateway's, whose fetches add a level or two. */

@@ -2,13 +2,13 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { apolloMiddleware } from './apollo-middleware.ts';
 import type { Identity } from './auth.ts';
 import { DomainError, formatError } from './errors.ts';
 import { variableCostPlugin } from './limits-plugin.ts';
@@ -116,7 +116,7 @@ export async function createSubgraphApp<Ctx extends object>(
         .status(400)
         .json({ errors: [{ message: exceeded.message, extensions: { code: exceeded.extensions.code } }] });
     },
-    expressMiddleware(apollo, {
+    apolloMiddleware(apollo, {
       context: async ({ req }) => {
         let identity: Identity | undefined;
         try {

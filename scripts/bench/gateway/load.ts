@@ -53,11 +53,17 @@ export const pct = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 
-/** `pairs` times: one request to `via`, one to `direct`; the distribution of (via - direct). */
-export async function addedLatency(via: Target, direct: Target, pairs: number) {
-  const differences: number[] = [];
-  const viaHeaders = await via.headers();
-  const directHeaders = await direct.headers();
+/**
+ * `pairs` times (after 50 not counted), for each of `vias` in turn: one request to it and one to
+ * `direct`, one at a time, alternating which goes first; per via, the distribution of
+ * (via - direct) and of its direct halves. Interleaved, so every via sees the same machine.
+ */
+export async function addedLatency(vias: Record<string, Target>, direct: Target, pairs: number) {
+  let directHeaders = await direct.headers();
+  const names = Object.keys(vias);
+  const viaHeaders = await Promise.all(names.map((name) => vias[name]!.headers()));
+  const differences = names.map((): number[] => []);
+  const directs = names.map((): number[] => []);
   const time = async (target: Target, headers: Record<string, string>) => {
     const started = performance.now();
     const response = await fetch(target.url, {
@@ -66,11 +72,31 @@ export async function addedLatency(via: Target, direct: Target, pairs: number) {
       body: target.body,
     });
     await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${target.url} answered ${response.status}`);
     return performance.now() - started;
   };
   for (let i = 0; i < pairs + 50; i++) {
-    const difference = (await time(via, viaHeaders)) - (await time(direct, directHeaders));
-    if (i >= 50) differences.push(difference); // the first 50 pairs are warm-up
+    if (i % 50 === 0) directHeaders = await direct.headers(); // a signed identity lives 60 s
+    for (const [n, name] of names.entries()) {
+      const via = () => time(vias[name]!, viaHeaders[n]!);
+      const viaFirst = i % 2 === 0;
+      const first = viaFirst ? await via() : await time(direct, directHeaders);
+      const second = viaFirst ? await time(direct, directHeaders) : await via();
+      const [viaMs, directMs] = viaFirst ? [first, second] : [second, first];
+      if (i < 50) continue;
+      differences[n]!.push(viaMs - directMs);
+      directs[n]!.push(directMs);
+    }
   }
-  return { median: pct(differences, 50), p99: pct(differences, 99) };
+  return Object.fromEntries(
+    names.map((name, n) => [
+      name,
+      {
+        median: pct(differences[n]!, 50),
+        p99: pct(differences[n]!, 99),
+        directMedian: pct(directs[n]!, 50),
+        directP99: pct(directs[n]!, 99),
+      },
+    ]),
+  );
 }

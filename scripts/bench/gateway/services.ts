@@ -3,10 +3,13 @@
  * on a fresh PostgreSQL database and a throwaway MongoDB-wire server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
 import { benchSecrets } from '../secrets.ts';
+import { pidsWith } from './cpu.ts';
 import { localUrl, stopServices, waitReady } from '../../lib/services.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -16,28 +19,62 @@ export interface Service {
   url: string;
   child: ChildProcess;
   stop(): Promise<void>;
+  /** Event-loop delay and GC pauses since the last call (services started with `loopStats`). */
+  loopStats(): Promise<LoopStats | undefined>;
 }
 
-/** Starts `entry` (a path from the repository root) as a child process and waits for its /ready. */
+type Pauses = { count: number; totalMs: number; maxMs: number };
+export interface LoopStats {
+  loopDelayMs: { p50: number; p99: number; max: number };
+  gc: { scavenge: Pauses; markSweep: Pauses; incremental: Pauses };
+}
+
+const LOOP_STATS = fileURLToPath(new URL('./loop-stats.ts', import.meta.url));
+
+/**
+ * Starts `entry` (a path from the root of this checkout, or of `root`) as a child process and
+ * waits for its /ready. With `loopStats`, scripts/bench/gateway/loop-stats.ts is loaded into it.
+ */
 export async function spawnService(
   name: string,
   entry: string,
   env: Record<string, string>,
-  options: { args?: string[]; readyPath?: string } = {},
+  options: { args?: string[]; readyPath?: string; root?: string; loopStats?: boolean } = {},
 ): Promise<Service> {
-  const { args = [], readyPath = '/ready' } = options;
+  const { args = [], readyPath = '/ready', loopStats = false } = options;
+  // Another checkout's copy of the service (benchmarks comparing trees side by side).
+  const from = (options.root ?? root).replace(/\/?$/, '/');
   const port = Number(env.PORT);
-  const child = spawn(process.execPath, [...args, `${root}${entry}`], {
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    cwd: root,
-  });
+  const statsFile = `${tmpdir()}/ff-loop-stats-${name}-${port}.json`;
+  const child = spawn(
+    process.execPath,
+    [...(loopStats ? ['--import', LOOP_STATS] : []), ...args, `${from}${entry}`],
+    {
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'silent',
+        ...env,
+        ...(loopStats ? { LOOP_STATS_FILE: statsFile } : {}),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      cwd: from,
+    },
+  );
   await waitReady(name, port, child, 60_000, readyPath);
   return {
     name,
     url: localUrl(port, '/graphql'),
     child,
     stop: () => stopServices([child]),
+    async loopStats() {
+      if (!loopStats) return undefined;
+      rmSync(statsFile, { force: true });
+      child.kill('SIGUSR2');
+      for (let waited = 0; !existsSync(statsFile) && waited < 5000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return existsSync(statsFile) ? (JSON.parse(readFileSync(statsFile, 'utf8')) as LoopStats) : undefined;
+    },
   };
 }
 
@@ -48,6 +85,8 @@ export interface Stack {
   env: Record<string, string>;
   urls: { customers: string; orders: string; factory: string };
   services: Service[];
+  /** The stack's database servers: FerretDB's process and the PostgreSQL backends serving its database. */
+  databasePids(): Promise<{ ferretdb: number[]; postgres: number[] }>;
   stop(): Promise<void>;
 }
 
@@ -100,7 +139,11 @@ export async function startStack(label: string): Promise<Stack> {
     await stop();
     throw error;
   }
-  return { secrets, env, urls, services, stop };
+  const databasePids = async () => ({
+    ferretdb: await pidsWith('ferretdb', `:${new URL(mongo.url).port}`),
+    postgres: await pidsWith('postgres:', dbName),
+  });
+  return { secrets, env, urls, services, databasePids, stop };
 }
 
 /** Resident memory of a process in MiB (Linux /proc), or NaN. */

@@ -3,7 +3,8 @@
  * graphql-transport-ws) so that thousands fit in one process. Driven over IPC by the benchmark:
  *   env SUBSCRIBE_URL, SUBSCRIBERS, TOKENS (JSON array; client i uses TOKENS[i % length]), QUERY
  *   → { type: 'connected', accepted, refused } once every socket is acknowledged or refused
- *   ← { type: 'report' } → { type: 'report', latencies, received, misordered, perClient: events per client }
+ *   ← { type: 'report' } → { type: 'report', latencies, received, misordered, perClient: events per client,
+ *     arrivals: { 'number/status': [ms, …] } (when each client got each event), cpuMs: this process's CPU }
  */
 import WebSocket from 'ws';
 
@@ -22,6 +23,7 @@ let misordered = 0;
 let accepted = 0;
 let refused = 0;
 const counts: number[] = new Array<number>(count).fill(0);
+const arrivals: Record<string, number[]> = {};
 const sockets: WebSocket[] = [];
 
 const open = (index: number) =>
@@ -63,6 +65,7 @@ const open = (index: number) =>
         const now = Date.now();
         received++;
         counts[index]!++;
+        (arrivals[`${update.number}/${update.status}`] ??= []).push(now);
         const committed = update.history?.findLast((entry) => entry.status === update.status);
         if (committed) latencies.push(now - Date.parse(committed.at));
         const rank = RANK[update.status] ?? -1;
@@ -95,6 +98,8 @@ process.on('message', (message: { type: string }) => {
       received,
       misordered,
       perClient: counts,
+      arrivals,
+      cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     });
   } else if (message.type === 'stop') {
     for (const socket of sockets) socket.terminate();

@@ -1,9 +1,10 @@
 import { MongoClient } from 'mongodb';
 import { listen, type Listening } from '#kit/http.ts';
 import { createLogger, type Logger } from '#kit/logger.ts';
-import type { FactoryConfig } from './config.ts';
+import { servedFactoriesOf, type FactoryConfig } from './config.ts';
 import type { FactoryId } from './factory/factories.ts';
 import { startFactoryUnit, type FactoryUnit } from './factory/factory-unit.ts';
+import { openFactoryView, type FactoryView } from './factory/factory-view.ts';
 import { acquireFactoryLease, type FactoryLease } from './factory/factory-lease.ts';
 import { mountAgendash } from '#kit/agendash.ts';
 import { registerFactoryMetrics } from './metrics/factory-metrics.ts';
@@ -11,7 +12,10 @@ import { createServer } from './server.ts';
 
 export interface FactoryService {
   mongo: MongoClient;
+  /** The factories this process runs (FACTORIES). */
   factories: ReadonlyMap<FactoryId, FactoryUnit>;
+  /** Every factory it answers for: those it runs and those whose reads only it serves (READ_FACTORIES). */
+  served: ReadonlyMap<FactoryId, FactoryView>;
   logger: Logger;
   http: Listening;
   close(): Promise<void>;
@@ -73,12 +77,26 @@ export async function startFactoryService(
     throw error;
   }
   await bootstrapClient(config, factories.values());
-  const { httpServer, apollo, metrics, app, verifier } = await createServer({ config, factories, logger });
+  const served = new Map<FactoryId, FactoryView>();
+  for (const id of servedFactoriesOf(config))
+    served.set(
+      id,
+      factories.get(id) ?? openFactoryView(id, mongo.db(`${config.FACTORY_DB_PREFIX}${id}`), config),
+    );
+  const { httpServer, apollo, metrics, app, verifier } = await createServer({
+    config,
+    factories: served,
+    producers: factories,
+    logger,
+  });
   registerFactoryMetrics(metrics, factories);
   for (const unit of factories.values())
     mountAgendash(app, `/admin/agendash/${unit.id}`, unit.agenda, verifier);
   const http = await listen(httpServer, config.PORT, config.HOST);
-  logger.info({ url: `${http.url}/graphql`, factories: config.FACTORIES }, 'factory subgraph ready');
+  logger.info(
+    { url: `${http.url}/graphql`, factories: config.FACTORIES, readOnly: config.READ_FACTORIES },
+    'factory subgraph ready',
+  );
   let closing: Promise<void> | undefined;
   const close = async () => {
     await apollo.stop();
@@ -89,6 +107,6 @@ export async function startFactoryService(
     await Promise.all(leases.map((lease) => lease.release()));
     await mongo.close();
   };
-  started.service = { mongo, factories, logger, http, close: () => (closing ??= close()) };
+  started.service = { mongo, factories, served, logger, http, close: () => (closing ??= close()) };
   return started.service;
 }

@@ -10,8 +10,13 @@ export const factoryConfigSchema = z.object({
   ...subgraphLimitEnv,
   PORT: env.port(4003),
   MONGODB_URL: env.mongoUrl,
-  /** Which factories this process runs, e.g. `widgets` or `widgets,gadgets,gizmos`. */
-  FACTORIES: env.list(FACTORY_IDS, FACTORY_IDS),
+  /** Which factories this process runs (produces and owns), e.g. `widgets` or `widgets,gadgets,gizmos`. */
+  FACTORIES: env.list(FACTORY_IDS, FACTORY_IDS, { allowEmpty: true }),
+  /**
+   * Factories whose reads this process serves without producing for them (their production orders,
+   * counts, failed webhooks): a read-only factory API in front of one producing process per factory.
+   */
+  READ_FACTORIES: env.list(FACTORY_IDS, [], { allowEmpty: true }),
   /** Prefix of each factory's database name: `<prefix>widgets`, ... */
   FACTORY_DB_PREFIX: z.string().default('factory_floor_'),
   /** Capacity of every factory; `PRODUCTION_LINES_WIDGETS` etc. override one factory. */
@@ -58,16 +63,26 @@ const WEBHOOK_SECRET_OF = {
  * secret: the others are dropped before the production check, so only the
  * secrets of the factories run here must be set.
  */
-const withOwnSecretsOnly = factoryConfigSchema.transform((config) => {
-  const own = { ...config } as Record<string, unknown>;
-  for (const id of FACTORY_IDS) if (!config.FACTORIES.includes(id)) delete own[WEBHOOK_SECRET_OF[id]];
-  return own as typeof config;
-});
+export const factoryProcessConfigSchema = factoryConfigSchema
+  .refine((config) => config.FACTORIES.length + config.READ_FACTORIES.length > 0, {
+    path: ['FACTORIES'],
+    message: 'names no factory, and READ_FACTORIES none either: this process would serve nothing',
+  })
+  .transform((config) => {
+    const own = { ...config } as Record<string, unknown>;
+    for (const id of FACTORY_IDS) if (!config.FACTORIES.includes(id)) delete own[WEBHOOK_SECRET_OF[id]];
+    return own as typeof config;
+  });
 
 export type FactoryConfig = z.infer<typeof factoryConfigSchema>;
 
+/** Every factory this process answers for: those it runs, then those it only reads. */
+export const servedFactoriesOf = (config: FactoryConfig): FactoryId[] => [
+  ...new Set([...config.FACTORIES, ...config.READ_FACTORIES]),
+];
+
 export const loadFactoryConfig = (source: Record<string, string | undefined> = process.env): FactoryConfig =>
-  loadConfig(withOwnSecretsOnly, source);
+  loadConfig(factoryProcessConfigSchema, source);
 
 /** The secret factory `id` signs its webhooks with (it runs in this process, so it is set). */
 export function webhookSecretOf(config: FactoryConfig, id: FactoryId): string {

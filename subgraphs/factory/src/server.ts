@@ -13,6 +13,7 @@ import type { FactoryConfig } from './config.ts';
 import type { Context } from './context.ts';
 import type { FactoryId } from './factory/factories.ts';
 import type { FactoryUnit } from './factory/factory-unit.ts';
+import type { FactoryView } from './factory/factory-view.ts';
 import { factoryResolvers } from './factory/factory.resolvers.ts';
 import { createProductionOrderLoader } from './production/production-order.loader.ts';
 import { productionResolvers } from './production/production.resolvers.ts';
@@ -21,7 +22,10 @@ const typeDefs = parse(readFileSync(new URL('../../../schema/factory.graphql', i
 
 export interface FactoryDeps {
   config: FactoryConfig;
-  factories: ReadonlyMap<FactoryId, FactoryUnit>;
+  /** Every factory whose reads this process serves. */
+  factories: ReadonlyMap<FactoryId, FactoryView>;
+  /** Those of them it runs: only these take production requests. */
+  producers: ReadonlyMap<FactoryId, FactoryUnit>;
   logger: Logger;
 }
 
@@ -34,7 +38,7 @@ const merge = (...all: Record<string, object>[]) => {
 };
 
 /** Builds the factory subgraph over ready dependencies; listens nowhere. */
-export function createServer({ config, factories, logger }: FactoryDeps) {
+export function createServer({ config, factories, producers, logger }: FactoryDeps) {
   const schema = buildSubgraphSchema({
     typeDefs,
     resolvers: merge(
@@ -63,12 +67,13 @@ export function createServer({ config, factories, logger }: FactoryDeps) {
       app.use('/graphql', basicAuthMiddleware({ factories: () => factories.values(), limiter, logger }));
     },
     context: ({ identity, req }) => {
-      const counts = new Map<FactoryUnit, ReturnType<FactoryUnit['orders']['countByStatus']>>();
+      const counts = new Map<FactoryView, ReturnType<FactoryView['orders']['countByStatus']>>();
       return {
         identity,
         authorization: req.headers.authorization,
         client: verifiedClientOf(req),
         factories,
+        producers,
         productionOrders: createProductionOrderLoader(factories),
         counts: (unit) => {
           if (!counts.has(unit)) counts.set(unit, unit.orders.countByStatus());

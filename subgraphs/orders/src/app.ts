@@ -32,6 +32,8 @@ export interface OrdersService {
   logger: Logger;
   http: Listening;
   jobs: { scheduling: JobLoop; outbox: JobLoop };
+  /** Subscribers of this process, by the order they follow (`null`: every order): a subscription is live once counted. */
+  subscribers(number: string | null): number;
   /** Runs the recurring random-order job (MongoDB database ORDERS_MONGO_DB). */
   agenda: Agenda;
   close(): Promise<void>;
@@ -152,6 +154,7 @@ export async function startOrdersService(
     logger,
     http,
     jobs: { scheduling, outbox },
+    subscribers: (number) => updates.subscribers(number),
     agenda,
     // Closing twice (a test that stopped the process early, then its teardown) closes once.
     close: () => (closing ??= close()),

@@ -18,6 +18,7 @@ import { orderResolvers } from './order/order.resolvers.ts';
 import { randomOrdersResolvers } from './random-orders/random-orders.resolvers.ts';
 import { orderStatsResolvers } from './stats/order-stats.resolvers.ts';
 import { subscriptionResolvers } from './subscriptions/subscription.resolvers.ts';
+import { loadersPerTurn } from './subscriptions/event-loaders.ts';
 import { serveSubscriptions } from './subscriptions/websocket-server.ts';
 import {
   mountProductionWebhook,
@@ -98,6 +99,7 @@ export async function createServer({
       mountOutboxStatus(express, orm, sinks, verifier);
     },
   });
+  const subscriptionLoaders = loadersPerTurn(() => createOrderLoaders(orm.em.fork()));
   const subscriptions = serveSubscriptions({
     httpServer: app.httpServer,
     schema,
@@ -105,7 +107,8 @@ export async function createServer({
     limits: config,
     socketLimits: config,
     logger,
-    // A subscription lives long: each event gets a fresh entity manager and fresh loaders, not cached ones.
+    // A subscription lives long: each event gets a fresh entity manager and loaders shared only by
+    // the subscriptions resolving that same event (event-loaders.ts), never cached ones.
     context: (identity) => ({
       identity,
       services,
@@ -113,7 +116,7 @@ export async function createServer({
         return orm.em.fork();
       },
       get loaders() {
-        return createOrderLoaders(orm.em.fork());
+        return subscriptionLoaders();
       },
     }),
   });

@@ -58,7 +58,7 @@ describe('orderUpdated when the LISTEN connection is lost', () => {
   it('listens again and still delivers the next change', async () => {
     const client = subscriptionClient(stack.ordersUrl);
     const seen = collect<Update>(client, ALL);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(() => (stack.orders.subscribers(null) > 0 ? true : undefined));
     expect(await killListeners()).toBe(1);
 
     const number = await place();
@@ -71,7 +71,7 @@ describe('orderUpdated when the LISTEN connection is lost', () => {
   it('re-sends a change committed while it could not reconnect', async () => {
     const client = subscriptionClient(stack.ordersUrl);
     const seen = collect<Update>(client, ALL);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(() => (stack.orders.subscribers(null) > 0 ? true : undefined));
     // New connections are refused (the pools keep theirs), so the listener stays deaf for a while.
     await allowConnections(false);
     expect(await killListeners()).toBe(1);

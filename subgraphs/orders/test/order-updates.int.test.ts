@@ -39,7 +39,9 @@ describe('orderUpdated across two order-service processes', () => {
     const onSecond = subscriptionClient(`${second.http.url}/graphql`);
     const first = collect<Update>(onFirst, ALL);
     const other = collect<Update>(onSecond, ALL);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // both subscriptions registered
+    await eventually(() =>
+      stack.orders.subscribers(null) > 0 && second.subscribers(null) > 0 ? true : undefined,
+    );
 
     const viaFirst = await placeOrder(stack.ordersUrl, {
       customerId,

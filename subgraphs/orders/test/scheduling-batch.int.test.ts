@@ -66,10 +66,21 @@ describe('scheduling a backlog', () => {
     // The factory comes up behind a recording proxy once all twelve wait (each retried at least once).
     const factoryPort = await freePort();
     factory = await startFactoryFor({ factoryPort }, `${stack.orders.http.url}/webhooks/production`);
-    await stack.orders.orm.em
-      .fork()
-      .execute(`update orders."order" set next_schedule_at = now() + interval '1 second'`);
+    // Park the backlog until every pass in flight has written its own retry time (a pass that failed
+    // against the absent factory would otherwise make its orders due apart from the rest), then make
+    // all twelve due at once behind the proxy.
+    const em = stack.orders.orm.em.fork();
+    await eventually(async () => {
+      await em.execute(`update orders."order" set next_schedule_at = now() + interval '1 hour'`);
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // past RETRY_MAX_MS and a pass's call
+      const [row] = await em.execute<{ early: number }[]>(
+        `select count(*)::int as early from orders."order"
+          where status = 'VERIFIED' and next_schedule_at < now() + interval '30 minutes'`,
+      );
+      return row?.early === 0 ? true : undefined;
+    });
     proxy = await recordingProxy(stack.factoryPort, factoryPort);
+    await em.execute(`update orders."order" set next_schedule_at = now()`);
 
     for (const number of numbers) {
       await eventually(async () => {

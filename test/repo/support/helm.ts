@@ -52,6 +52,7 @@ export type Manifest = { metadata: { name: string; annotations?: Record<string, 
       kind: 'Deployment';
       spec: {
         replicas?: number;
+        strategy?: { type: string };
         selector: Selector;
         template: {
           metadata: { labels: Record<string, string> };

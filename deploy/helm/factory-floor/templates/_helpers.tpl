@@ -23,7 +23,8 @@ http://{{ include "ff.fullname" $root }}-{{ index . 1 }}:{{ index . 2 }}
 - { name: customers, entry: subgraphs/customers/src/index.ts, port: {{ $v.customers.port }}, values: customers, scales: true }
 - { name: orders, entry: subgraphs/orders/src/index.ts, port: {{ $v.orders.port }}, values: orders, scales: true }
 {{- if $v.factories.perProcess }}
-{{- fail "factories.perProcess: the gateway and orders reach the factory subgraph at one address (FACTORY_URL) and cannot yet route each factory to its own process; run them in one Deployment (perProcess: false)" }}
+{{- /* Reads of every factory from a scalable API; production from one process per factory. */}}
+- { name: factory, entry: subgraphs/factory/src/index.ts, port: {{ $v.factories.port }}, values: factoryApi, scales: true, factories: [], readFactories: {{ toJson $v.factories.ids }} }
 {{- range $v.factories.ids }}
 - { name: factory-{{ . }}, entry: subgraphs/factory/src/index.ts, port: {{ $v.factories.port }}, values: factories, factories: [{{ . }}] }
 {{- end }}

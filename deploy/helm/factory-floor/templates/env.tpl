@@ -34,12 +34,25 @@
 {{ include "ff.databaseUrl" (dict "root" $root "name" "MONGODB_URL" "values" "mongodb") }}
 - { name: CUSTOMERS_URL, value: {{ $subgraphs.CUSTOMERS_URL | quote }} }
 - { name: FACTORY_URL, value: {{ $subgraphs.FACTORY_URL | quote }} }
+{{- if $v.factories.perProcess }}
+{{- /* Production requests go straight to the process that runs each factory. */}}
+{{- range $v.factories.ids }}
+- { name: FACTORY_URL_{{ upper . }}, value: {{ printf "%s/graphql" (include "ff.url" (list $root (printf "factory-%s" .) $v.factories.port)) | quote }} }
+{{- end }}
+{{- end }}
 - { name: FACTORY_CLIENT_NAME, value: {{ $v.orders.factoryClientName | quote }} }
 {{ include "ff.secret" (dict "root" $root "name" "FACTORY_CLIENT_SECRET") }}
 {{- range $v.factories.ids }}
 {{ include "ff.secret" (dict "root" $root "name" (printf "WEBHOOK_SECRET_%s" (upper .))) }}
 {{- end }}
 - { name: RANDOM_ORDERS_EVERY, value: {{ $v.orders.randomOrdersEvery | quote }} }
+{{- else if $w.readFactories }}
+{{- /* The read-only factory API: no factory of its own, so no lease, jobs, webhooks or client registration. */}}
+{{ include "ff.databaseUrl" (dict "root" $root "name" "MONGODB_URL" "values" "mongodb") }}
+- { name: FACTORIES, value: '' }
+- { name: READ_FACTORIES, value: {{ join "," $w.readFactories | quote }} }
+- { name: PRODUCTION_LINES, value: {{ $v.factories.productionLines | quote }} }
+- { name: FACTORY_BOOTSTRAP_CLIENT, value: 'off' }
 {{- else }}
 {{ include "ff.databaseUrl" (dict "root" $root "name" "MONGODB_URL" "values" "mongodb") }}
 - { name: FACTORIES, value: {{ join "," $w.factories | quote }} }

@@ -1,30 +1,22 @@
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
-import { PRODUCT_OF_FACTORY, PRODUCTS, type ProductSpec } from '#catalogue/products.ts';
 import { createAgenda, drainAgenda } from '#kit/agenda.ts';
 import type { Logger } from '#kit/logger.ts';
-import { ApiClientRepository } from '../clients/api-client.repository.ts';
-import { productionLinesOf, webhookSecretOf, type FactoryConfig } from '../config.ts';
+import { webhookSecretOf, type FactoryConfig } from '../config.ts';
 import { agendaScheduler, registerJobs } from '../jobs/production-jobs.ts';
 import { GroupCommit } from '../production/group-commit.ts';
 import { ProductionOrderRepository } from '../production/production-order.repository.ts';
 import type { ProductionOrderDoc } from '../production/production-order.ts';
 import { ProductionService } from '../production/production.service.ts';
 import { WebhookService } from '../webhooks/webhook.service.ts';
-import { FACTORY_NAMES, type FactoryId } from './factories.ts';
+import type { FactoryId } from './factories.ts';
+import { openFactoryView, type FactoryView } from './factory-view.ts';
 
 /** Production orders the owner keeps in memory for reads by `_id` (about 1 KB each). */
 const OWNER_CACHE = 100_000;
 
-/** One factory: its own database, API clients, production lines and job queue. */
-export interface FactoryUnit {
-  id: FactoryId;
-  name: string;
-  product: ProductSpec;
-  db: Db;
-  productionLines: number;
-  orders: ProductionOrderRepository;
-  clients: ApiClientRepository;
+/** One factory this process runs: its reads, plus its production lines and job queue. */
+export interface FactoryUnit extends FactoryView {
   production: ProductionService;
   agenda: Agenda;
   /** Queues production orders just stored and fills free production lines (after a production request). */
@@ -44,10 +36,10 @@ export async function startFactoryUnit(
   logger: Logger,
 ): Promise<FactoryUnit> {
   const log = logger.child({ factory: id });
-  const productionLines = productionLinesOf(config, id);
+  const view = openFactoryView(id, db, config);
+  const { productionLines } = view;
   // This process owns the factory (its lease): every write to its production orders goes through here.
   const orders = new ProductionOrderRepository(db, { cache: OWNER_CACHE });
-  const clients = new ApiClientRepository(db);
   await orders.ensureIndexes();
 
   const agenda = createAgenda({
@@ -88,13 +80,8 @@ export async function startFactoryUnit(
   await agenda.start();
 
   return {
-    id,
-    name: FACTORY_NAMES[id],
-    product: PRODUCTS[PRODUCT_OF_FACTORY[id]],
-    db,
-    productionLines,
+    ...view,
     orders,
-    clients,
     production,
     agenda,
     dispatch: async (added) => production.add(added),

@@ -13,7 +13,7 @@ export const factoryResolvers: Resolvers = {
     },
   },
   Factory: {
-    // Only factories this process runs can answer; others resolve to null. Same role as the root fields.
+    // Only factories this process serves (runs or reads) can answer; others resolve to null. Same role as the root fields.
     __resolveReference: (reference, { identity, factories }) => {
       requireRole(identity, 'viewer');
       return factories.get(String(reference.id) as never) ?? null;

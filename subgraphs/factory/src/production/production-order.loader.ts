@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
 import type { FactoryId } from '../factory/factories.ts';
-import type { FactoryUnit } from '../factory/factory-unit.ts';
+import type { FactoryView } from '../factory/factory-view.ts';
 import { parseProductionOrderId, productionOrderId, type ProductionOrderDoc } from './production-order.ts';
 
 /**
  * Loads production orders by public id in batches: ids are grouped by the
  * factory they name, and each factory's database is asked once.
  */
-export function createProductionOrderLoader(factories: ReadonlyMap<FactoryId, FactoryUnit>) {
+export function createProductionOrderLoader(factories: ReadonlyMap<FactoryId, FactoryView>) {
   return new DataLoader<string, ProductionOrderDoc | null>(async (ids) => {
     const byFactory = new Map<FactoryId, ReturnType<typeof parseProductionOrderId>[]>();
     for (const id of ids) {

@@ -1,5 +1,5 @@
 import { ValidationError } from '#kit/errors.ts';
-import type { FactoryUnit } from '../factory/factory-unit.ts';
+import type { FactoryView } from '../factory/factory-view.ts';
 import { parseProductionOrderId, productionOrderId, type ProductionOrderDoc } from './production-order.ts';
 import type { ProductionOrderFilter } from './production-order.repository.ts';
 
@@ -11,7 +11,7 @@ export const MAX_PAGE = 100;
  * id) orders the merged list too.
  */
 export async function pageProductionOrders(
-  units: FactoryUnit[],
+  units: FactoryView[],
   filter: ProductionOrderFilter,
   first: number,
   after: string | null | undefined,

@@ -1,8 +1,9 @@
 import { requireRole } from '#kit/auth.ts';
-import { NotFoundError, ValidationError } from '#kit/errors.ts';
+import { DomainError, NotFoundError, ValidationError } from '#kit/errors.ts';
 import { authenticateClient } from '../clients/client-auth.ts';
 import type { Context } from '../context.ts';
 import type { FactoryUnit } from '../factory/factory-unit.ts';
+import type { FactoryView } from '../factory/factory-view.ts';
 import type { ProductionRequestInput, Resolvers } from '../generated/graphql.ts';
 import { productionOrderId, type ProductionOrderDoc } from './production-order.ts';
 import { pageProductionOrders } from './production-order.page.ts';
@@ -13,13 +14,13 @@ import {
 } from './production-request.service.ts';
 
 export interface ReceiptParent {
-  factory: FactoryUnit;
+  factory: FactoryView;
   orderNumber: string;
   productionOrders: ProductionOrderDoc[];
 }
 
 /** The factories a query covers: one by id, or every factory this process runs. */
-function unitsFor(context: Context, factory: string | null | undefined): FactoryUnit[] {
+function unitsFor(context: Context, factory: string | null | undefined): FactoryView[] {
   if (!factory) return [...context.factories.values()];
   const unit = context.factories.get(factory as never);
   if (!unit) throw new NotFoundError('Factory', factory);
@@ -28,10 +29,18 @@ function unitsFor(context: Context, factory: string | null | undefined): Factory
 
 /** The factory a production request names, once its API client is authenticated for it. */
 async function requestedFactory(context: Context, factory: string): Promise<FactoryUnit> {
-  const unit = context.factories.get(factory as never);
+  const unit = context.producers.get(factory as never);
   if (!unit) {
     if (!['widgets', 'gadgets', 'gizmos'].includes(factory))
       throw new ValidationError('factory', 'is not a factory');
+    const readOnly = context.factories.get(factory as never);
+    if (readOnly) {
+      throw new DomainError(
+        'NOT_FOUND',
+        `${readOnly.name} is not produced by this process, which serves its reads only: send production requests to the process that runs it`,
+        { id: factory },
+      );
+    }
     throw new NotFoundError('Factory', factory);
   }
   await authenticateClient(context, unit);

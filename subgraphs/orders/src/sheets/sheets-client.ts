@@ -1,4 +1,5 @@
-import { google, type sheets_v4 } from 'googleapis';
+// Only the Sheets API of googleapis: its index loads every Google API (about 120 MiB resident in orders).
+import { auth, sheets, type sheets_v4 } from 'googleapis/build/src/apis/sheets/index.js';
 import type { SheetsConfig } from './sheets-config.ts';
 
 export type SheetsApi = sheets_v4.Sheets;
@@ -17,14 +18,14 @@ type ClientConfig = Pick<SheetsConfig, 'credentials' | 'rootUrl' | 'tokenUrl' | 
  * Google's token URL as audience, exactly as in production.
  */
 export function createSheetsApi(config: ClientConfig): SheetsApi {
-  const auth = new google.auth.JWT({
+  const client = new auth.JWT({
     email: config.credentials.client_email,
     key: config.credentials.private_key,
     scopes: [SHEETS_SCOPE],
   });
   if (config.tokenUrl !== GOOGLE_TOKEN_URL) {
     const tokenUrl = new URL(config.tokenUrl);
-    auth.transporter.interceptors.request.add({
+    client.transporter.interceptors.request.add({
       resolved: async (options) => {
         if (String(options.url) === GOOGLE_TOKEN_URL) options.url = tokenUrl;
         return options;
@@ -32,9 +33,9 @@ export function createSheetsApi(config: ClientConfig): SheetsApi {
     });
   }
   // retry: false because the sink owns retries: it must read back before re-sending an append.
-  return google.sheets({
+  return sheets({
     version: 'v4',
-    auth,
+    auth: client,
     rootUrl: config.rootUrl,
     retry: false,
     timeout: config.requestTimeoutMs,

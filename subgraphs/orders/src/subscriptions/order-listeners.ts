@@ -72,7 +72,7 @@ export function createOrderListeners<T extends { number: string }>() {
         }
       byNumber.clear();
     },
-    /** How many subscribers follow `number` (`null`: all orders); for tests. */
+    /** How many subscribers follow `number` (`null`: all orders). */
     count(number: string | null) {
       return byNumber.get(number)?.size ?? 0;
     },

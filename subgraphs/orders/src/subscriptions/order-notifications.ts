@@ -13,6 +13,8 @@ export { ORDER_UPDATED_CHANNEL };
 export interface OrderUpdates {
   /** Every committed change, or only those of one order, as an async iterator graphql-ws can close. */
   subscribe(number?: string | null): AsyncIterableIterator<Order>;
+  /** How many subscribers follow one order (`null`: every order) in this process. */
+  subscribers(number: string | null): number;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function listenForOrderUpdates(
     subscribe(number) {
       return listeners.subscribe(number ?? null);
     },
+    subscribers: (number) => listeners.count(number),
     async close() {
       closed = true;
       listeners.endAll();
