@@ -46,7 +46,8 @@ function buildPatchedFerretDb(go: string) {
     const source = join(work, 'FerretDB');
     cpSync(Dir, source, { recursive: true });
     execFileSync('chmod', ['-R', 'u+w', source]);
-    execFileSync('patch', ['-p1', '--quiet', '-i', join(toolDir, 'ferretdb-1.24.2.patch')], {
+    // git apply, not patch(1): git is on every machine that has the repository.
+    execFileSync('git', ['apply', '-p1', join(toolDir, 'ferretdb-1.24.2.patch')], {
       cwd: source,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
