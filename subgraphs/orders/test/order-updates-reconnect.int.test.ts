@@ -73,6 +73,8 @@ describe('orderUpdated when the LISTEN connection is lost', () => {
     const seen = collect<Update>(client, ALL);
     await eventually(() => (stack.orders.subscribers(null) > 0 ? true : undefined));
     // New connections are refused (the pools keep theirs), so the listener stays deaf for a while.
+    // The pool is filled first: a placement that finds every pooled connection busy opens no other.
+    await Promise.all(Array.from({ length: 6 }, () => sql('select pg_sleep(0.1)')));
     await allowConnections(false);
     expect(await killListeners()).toBe(1);
     const number = await place();
