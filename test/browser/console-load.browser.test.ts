@@ -79,10 +79,12 @@ describe.skipIf(!chromiumPresent)('the live board under 1,000 orders', () => {
       }),
     );
     const placeMs = Math.round(performance.now() - placeStarted);
-    // Every new order reached the open board by subscription.
+    // Every new order reached the open board by subscription. A group's events are resolved one after
+    // another (each a plan execution and a customers fetch), so on a loaded machine the board's stream
+    // lags the placements by a minute or more (seen in full runs: stuck near 950 of 1,000 at 60 s).
     await page
       .getByText(`Page 1 · ${ORDERS} orders`)
-      .waitFor({ timeout: 60_000 })
+      .waitFor({ timeout: 150_000 })
       .catch(async (error: unknown) => {
         await page.screenshot({ path: `${ARTEFACTS}board-1000-orders-failed.png` });
         throw error;
