@@ -5,31 +5,15 @@
  * What is asserted: grouping by identity, one resolution and one serialisation per event and group,
  * order and no loss, and what ends a group.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse, type ExecutionResult } from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import type { Sink, SubscribePayload } from 'graphql-ws';
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { createLogger } from '#kit/logger.ts';
 import type { GatewayContext } from '../src/context.ts';
+import { logger, sleep, until, view, WATCH } from './hub-fixtures.ts';
 import { encodeResult, type FrameSink } from '../src/subscriptions/frames.ts';
 import { createSubscriptionHub } from '../src/subscriptions/hub.ts';
-import { buildSupergraphView } from '../src/subscriptions/planner.ts';
 import type { UpstreamPool } from '../src/subscriptions/upstream-pool.ts';
-
-const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
-const view = buildSupergraphView(supergraph);
-const WATCH = parse(
-  'subscription ($n: String) { orderUpdated(number: $n) { number status customer { name } } }',
-);
-const logger = createLogger('test', 'silent');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const until = async (check: () => boolean) => {
-  for (let waited = 0; !check(); waited += 5) {
-    if (waited > 5000) throw new Error('timed out');
-    await sleep(5);
-  }
-};
 
 /** The subscriptions the hub opened upstream, each with the sink graphql-ws would feed. */
 type Upstream = { key: string; payload: SubscribePayload; sink: Sink; closed: boolean };

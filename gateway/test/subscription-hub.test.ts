@@ -3,32 +3,16 @@
  * schema with orderUpdated), the customers entity fetch is a data source counting its calls.
  */
 import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildSchema, parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { createLogger } from '#kit/logger.ts';
 import type { GatewayContext } from '../src/context.ts';
+import { logger, sleep, until, view, WATCH } from './hub-fixtures.ts';
 import { createSubscriptionHub, type SubscriptionHub } from '../src/subscriptions/hub.ts';
-import { buildSupergraphView } from '../src/subscriptions/planner.ts';
 import { createUpstreamPool } from '../src/subscriptions/upstream-pool.ts';
 import type { FrameSink } from '../src/subscriptions/frames.ts';
-
-const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
-const view = buildSupergraphView(supergraph);
-const WATCH = parse(
-  'subscription ($n: String) { orderUpdated(number: $n) { number status customer { name } } }',
-);
-const logger = createLogger('test', 'silent');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const until = async (check: () => boolean) => {
-  for (let waited = 0; !check(); waited += 10) {
-    if (waited > 5000) throw new Error('timed out');
-    await sleep(10);
-  }
-};
 
 type Event = { number: string; status: string; customer: { id: string } };
 
