@@ -5,7 +5,7 @@
  * taken while the load ran (start-up and warm-up left out), as shares of the busy (non-idle) time,
  * with the gateway's CPU ms per request. Dedupe is off unless --dedupe (each request does its own work).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readCpuProfile, summariseCpuProfile } from '../lib/cpu-profile.ts';
 import { signToken } from '#kit/auth.ts';
 import { freePort } from '#kit/ferretdb.ts';
 import { meter } from './cpu.ts';
@@ -44,43 +44,6 @@ try {
   await stack.stop();
 }
 
-type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number } };
-const file = readdirSync(dir)
-  .filter((name) => name.endsWith('.cpuprofile'))
-  .sort()
-  .at(-1)!;
-const profile = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as {
-  nodes: Node[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-};
-const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-const self = new Map<string, number>();
-const byPackage = new Map<string, number>();
-const root = new URL('../../../', import.meta.url).href;
-let at = profile.startTime;
-let busy = 0;
-profile.samples.forEach((id, i) => {
-  at += profile.timeDeltas[i]!;
-  if (at < window[0] || at > window[1]) return;
-  const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-  if (functionName === '(idle)') return;
-  busy++;
-  const where = url.replace(/^.*node_modules\//, '').replace(root, '');
-  const name = `${functionName || '(anonymous)'} ${where}:${lineNumber}`;
-  self.set(name, (self.get(name) ?? 0) + 1);
-  const pkg =
-    /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
-    (url ? where.split('/').slice(0, 3).join('/') : functionName);
-  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + 1);
-});
-const top = (map: Map<string, number>, n: number) =>
-  [...map]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, n)
-    .map(([name, count]) => `${((100 * count) / busy).toFixed(1).padStart(5)}%  ${name}`)
-    .join('\n');
-console.log(
-  `${dir}/${file}: ${busy} busy samples while loaded\n\nself time by package:\n${top(byPackage, 25)}\n\nby function:\n${top(self, 40)}`,
-);
+const { file, profile } = readCpuProfile(dir);
+const { busy, text } = summariseCpuProfile(profile, { packages: 25, functions: 40, window });
+console.log(`${file}: ${busy} busy samples while loaded\n\n${text}`);
