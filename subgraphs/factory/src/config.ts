@@ -46,8 +46,6 @@ export const factoryConfigSchema = z.object({
   AGENDA_PROCESS_EVERY_MS: ms(1000),
   /** How long a job may stay locked before another worker presumes its worker dead and re-runs it. */
   AGENDA_LOCK_LIFETIME_MS: ms(30_000),
-  /** How often each factory repairs what a crash left behind (free lines, lost jobs, due webhooks). */
-  FACTORY_SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long a factory's ownership lasts unless renewed (every third of it); a crashed owner's successor waits this long. */
   FACTORY_LEASE_TTL_MS: z.coerce.number().int().min(100).default(15_000),
 });

@@ -33,7 +33,6 @@ const start = () =>
       PRODUCTION_LINES: '2',
       AGENDA_PROCESS_EVERY_MS: '100',
       AGENDA_LOCK_LIFETIME_MS: '1500',
-      FACTORY_SWEEP_EVERY_MS: '500',
       // The killed process's lease must expire before its successor may own the factory.
       FACTORY_LEASE_TTL_MS: String(LEASE_TTL_MS),
       WEBHOOK_RETRY_BASE_MS: '50',

@@ -18,7 +18,6 @@ beforeAll(async () => {
     MONGODB_URL: url.toString(),
     ORDERS_WEBHOOK_URL: receiver.url,
     SIM_TIME_SCALE: '0',
-    FACTORY_SWEEP_EVERY_MS: '600000', // no background reads of production_orders during the count
   });
 });
 afterAll(async () => {

@@ -79,7 +79,6 @@ describe('a completion that arrives before its receipt is recorded', () => {
       SIM_TIME_SCALE: '0',
       WEBHOOK_RETRY_BASE_MS: '100',
       WEBHOOK_RETRY_MAX_MS: '400',
-      FACTORY_SWEEP_EVERY_MS: '500',
     });
     const factoryUrl = `${factory.http.url}/graphql`;
     // Held longer than the receiver waits for a receipt (350 ms), so the first attempt is refused.

@@ -23,7 +23,6 @@ export async function startTestFactory(env: Env = {}) {
     FACTORY_BOOTSTRAP_CLIENT: `${CLIENT.name}:${CLIENT.secret}`,
     AGENDA_PROCESS_EVERY_MS: '100',
     AGENDA_LOCK_LIFETIME_MS: '2000',
-    FACTORY_SWEEP_EVERY_MS: '500',
     WEBHOOK_RETRY_BASE_MS: '50',
     WEBHOOK_RETRY_MAX_MS: '400',
     WEBHOOK_TIMEOUT_MS: '1000',
