@@ -23,8 +23,9 @@ export type PostJson = (
  * `Keep-Alive: timeout` hint less a second, so a socket is dropped before the
  * subgraph closes it (a write on a socket closed under it would fail).
  */
-export function createSubgraphClient(options: { idleMs?: number } = {}): PostJson {
+export function createSubgraphClient(options: { idleMs?: number; requestTimeoutMs?: number } = {}): PostJson {
   const timeout = options.idleMs ?? 60_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const agents = {
     'http:': new http.Agent({ keepAlive: true, timeout }),
     'https:': new https.Agent({ keepAlive: true, timeout }),
@@ -72,6 +73,11 @@ export function createSubgraphClient(options: { idleMs?: number } = {}): PostJso
           if (!response.complete) reject(new Error('socket hang up: the subgraph closed mid-answer'));
         });
       });
+      // A subgraph that never answers fails the fetch instead of holding it (and a subscription
+      // group's later events) forever: node:http has no timeout of its own.
+      request.setTimeout(requestTimeoutMs, () =>
+        request.destroy(new Error(`the subgraph did not answer within ${requestTimeoutMs} ms`)),
+      );
       request.on('error', reject);
       request.end(body);
     });

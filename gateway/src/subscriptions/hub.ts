@@ -123,7 +123,11 @@ export function createSubscriptionHub(options: HubOptions) {
           options.logger.error({ err: error }, 'event resolution failed');
           return { data: null, errors: [new GraphQLError('Internal server error')] };
         });
-        chain = chain.then(() => resolved).then(broadcast);
+        // A failed write must not reject the chain: every later event of the group would wait on it.
+        chain = chain
+          .then(() => resolved)
+          .then(broadcast)
+          .catch((error: unknown) => options.logger.error({ err: error }, 'event delivery failed'));
       },
       onError: (message) => {
         chain = chain.then(() => {
