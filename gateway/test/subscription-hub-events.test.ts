@@ -67,11 +67,16 @@ type Frame = {
   };
 };
 
-/** A client's socket: the frames written to it, raw and parsed. */
+/** A client's socket: the frames written to it, raw and parsed, and how many writes brought them. */
 const socket = (id = '1') => {
   const raw: string[] = [];
-  const sink: FrameSink = { id, send: (frame) => raw.push(frame) };
-  return { sink, raw, frames: () => raw.map((frame) => JSON.parse(frame) as Frame) };
+  const writes: number[] = [];
+  const sink: FrameSink = {
+    id,
+    send: (frame) => writes.push(raw.push(frame) && 1),
+    sendAll: (frames) => writes.push(raw.push(...frames) && frames.length),
+  };
+  return { sink, raw, writes, frames: () => raw.map((frame) => JSON.parse(frame) as Frame) };
 };
 
 function setUp(delayOf: (id: string) => number = () => 0) {
@@ -151,8 +156,10 @@ describe('subscription hub, events fed in', () => {
     const { upstreams, fetches, counts, subscribe } = setUp();
     const clients = Array.from({ length: 50 }, (_, i) => subscribe(contextOf('ada'), {}, String(i)));
     expect(upstreams).toHaveLength(1);
-    for (let i = 0; i < 20; i++) upstreams[0]!.sink.next(event(`O-${i}`, 'VERIFIED'));
-    await until(() => clients.every((client) => client.raw.length === 20));
+    for (let i = 0; i < 20; i++) {
+      upstreams[0]!.sink.next(event(`O-${i}`, 'VERIFIED', `C-${i}`));
+      await until(() => clients.every((client) => client.raw.length === i + 1));
+    }
     expect(counts).toEqual({ resolutions: 20, encodes: 20 });
     expect(fetches).toHaveLength(20);
     // Byte for byte the same payload for every client; only the id and request id are its own.
@@ -162,6 +169,31 @@ describe('subscription hub, events fed in', () => {
       expect(new Set(clients.map((client) => payloadOf(client.raw[i]!))).size).toBe(1);
     for (const [i, client] of clients.entries())
       expect(client.frames().every((frame) => frame.id === String(i) && frame.type === 'next')).toBe(true);
+  });
+
+  it('resolves the events that come while one is resolving together: one entity fetch, one write per client', async () => {
+    // The first event's fetch is slow, so the next five wait for it; C-2 is asked for by two of them.
+    const { upstreams, fetches, counts, subscribe } = setUp((id) => (id === 'C-0' ? 30 : 0));
+    const clients = [subscribe(contextOf('ada'), {}, 'a'), subscribe(contextOf('ada'), {}, 'b')];
+    const customers = ['C-0', 'C-1', 'C-2', 'C-3', 'C-2', 'C-4'];
+    for (const [i, customer] of customers.entries())
+      upstreams[0]!.sink.next(event(`O-${i}`, 'VERIFIED', customer));
+    await until(() => clients.every((client) => client.raw.length === 6));
+    expect(fetches).toEqual([
+      { subs: ['ada'], ids: ['C-0'] },
+      { subs: ['ada'], ids: ['C-1', 'C-2', 'C-3', 'C-4'] },
+    ]);
+    expect(counts).toEqual({ resolutions: 6, encodes: 6 });
+    for (const client of clients) {
+      expect(client.writes).toEqual([1, 5]);
+      expect(client.frames().map((frame) => frame.payload.data!.orderUpdated)).toEqual(
+        customers.map((customer, i) => ({
+          number: `O-${i}`,
+          status: 'VERIFIED',
+          customer: { name: `Name of ${customer}` },
+        })),
+      );
+    }
   });
 
   it('delivers every event in the subgraph’s order, to every client, when resolutions finish out of order', async () => {

@@ -90,7 +90,11 @@ const sinkFor = (id: string) => {
     type: string;
     payload: { data: { orderUpdated: Record<string, unknown> } } & { extensions: { requestId: string } };
   }[] = [];
-  const sink: FrameSink = { id, send: (frame) => frames.push(JSON.parse(frame)) };
+  const sink: FrameSink = {
+    id,
+    send: (frame) => frames.push(JSON.parse(frame)),
+    sendAll: (all) => frames.push(...all.map((frame) => JSON.parse(frame))),
+  };
   return { sink, frames };
 };
 

@@ -4,6 +4,8 @@ import type { ExecutionResult } from 'graphql';
 export interface FrameSink {
   id: string;
   send(frame: string): void;
+  /** Several frames at once, in one write to the socket where it can (events resolved together). */
+  sendAll(frames: readonly string[]): void;
 }
 
 /** A result's JSON without its extensions (serialised once for a whole group), e.g. `{"data":{…}}`. */

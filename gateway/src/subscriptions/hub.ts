@@ -3,7 +3,8 @@ import type { ServiceMap } from '@apollo/gateway';
 import { GraphQLError, print, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Logger } from '#kit/logger.ts';
 import type { GatewayContext } from '../context.ts';
-import { resolveEvent, type EventRun } from './event-executor.ts';
+import { batchEntityFetches } from './batched-entity-fetches.ts';
+import { resolveEvent, type EventRun, type UpstreamEvent } from './event-executor.ts';
 import {
   encodeResult as defaultEncode,
   frameEnds,
@@ -59,9 +60,11 @@ export const identityKey = (context: GatewayContext) =>
  * Clients of one identity with the same operation and variables form a group:
  * one upstream subscription (on the socket their identity shares with its
  * other groups, upstream-pool.ts), each event resolved once, serialised once,
- * and the frame written to every client's socket. Events are resolved as they
- * come, concurrently, and delivered in the subgraph's order. The group ends
- * with its last client.
+ * and the frame written to every client's socket. An event is resolved as it
+ * comes unless the group's previous ones are still resolving; then it waits
+ * and the events waiting meanwhile are resolved together, with one entity
+ * fetch per subgraph (batched-entity-fetches.ts). Events are delivered in the
+ * subgraph's order. The group ends with its last client.
  */
 export function createSubscriptionHub(options: HubOptions) {
   const groups = new Map<string, Group>();
@@ -86,21 +89,64 @@ export function createSubscriptionHub(options: HubOptions) {
       return longest;
     };
     const groupId = randomUUID();
-    // Per event: resolved once, encoded once; per client only its own ends around the payload.
-    const broadcast = (result: ExecutionResult) => {
-      const open = openPayload(encode(result));
-      for (const client of clients) client.sink.send(nextFrame(client.ends, open));
+    // Per event: resolved once, encoded once; per client only its own ends around the payload, and
+    // the frames of events delivered together in one write to its socket.
+    const broadcast = (results: ExecutionResult[]) => {
+      const opens = results.map((result) => openPayload(encode(result)));
+      for (const client of clients) {
+        if (opens.length === 1) client.sink.send(nextFrame(client.ends, opens[0]!));
+        else client.sink.sendAll(opens.map((open) => nextFrame(client.ends, open)));
+      }
     };
     let chain = Promise.resolve();
-    const run = (): EventRun => ({
+    const run = (dataSources: ServiceMap): EventRun => ({
       view,
       planned,
-      dataSources: options.dataSources(),
+      dataSources,
       source,
       variables: request.variables,
       context: { ...currentContext(), requestId: groupId },
       logger: options.logger,
     });
+    const resolve = (event: UpstreamEvent, dataSources: ServiceMap) => {
+      const once = () => resolveEvent(run(dataSources), event);
+      return (
+        options.observeEvent ? options.observeEvent(request.operationName ?? undefined, once) : once()
+      ).catch((error: unknown): ExecutionResult => {
+        options.logger.error({ err: error }, 'event resolution failed');
+        return { data: null, errors: [new GraphQLError('Internal server error')] };
+      });
+    };
+    // One batch of events resolving at a time: an event that comes while one is resolving joins the
+    // next batch, resolved as soon as that one is done, its events together (one entity fetch per
+    // subgraph for all of them). Under load a subgraph sees a fetch per batch instead of one per
+    // event, and each client a write per batch; an event alone is resolved at once.
+    let resolving = false;
+    let next: { events: UpstreamEvent[]; start(): void } | undefined;
+    const openBatch = () => {
+      const events: UpstreamEvent[] = [];
+      let start = () => {};
+      const results = new Promise<ExecutionResult[]>((done) => {
+        start = () => {
+          resolving = true;
+          next = undefined;
+          const dataSources =
+            events.length > 1 ? batchEntityFetches(options.dataSources()) : options.dataSources();
+          void Promise.all(events.map((event) => resolve(event, dataSources))).then((resolved) => {
+            done(resolved);
+            resolving = false;
+            next?.start();
+          });
+        };
+      });
+      // Delivery in the subgraph's order: after the batches (and an upstream end) before it. A failed
+      // write must not reject the chain: every later event of the group would wait on it.
+      chain = chain
+        .then(() => results)
+        .then(broadcast)
+        .catch((error: unknown) => options.logger.error({ err: error }, 'event delivery failed'));
+      return { events, start: () => start() };
+    };
     const subgraph = planned.primary.serviceName;
     const lease = options.pool.acquire(
       identityKey(request.context),
@@ -115,23 +161,13 @@ export function createSubscriptionHub(options: HubOptions) {
       operationName: planned.primary.operationName,
       logger: options.logger,
       onEvent: (event) => {
-        // Resolution starts at once; delivery waits for the events before it.
-        const resolve = () => resolveEvent(run(), event);
-        const resolved = (
-          options.observeEvent ? options.observeEvent(request.operationName ?? undefined, resolve) : resolve()
-        ).catch((error: unknown) => {
-          options.logger.error({ err: error }, 'event resolution failed');
-          return { data: null, errors: [new GraphQLError('Internal server error')] };
-        });
-        // A failed write must not reject the chain: every later event of the group would wait on it.
-        chain = chain
-          .then(() => resolved)
-          .then(broadcast)
-          .catch((error: unknown) => options.logger.error({ err: error }, 'event delivery failed'));
+        const batch = (next ??= openBatch());
+        batch.events.push(event);
+        if (!resolving) batch.start();
       },
       onError: (message) => {
         chain = chain.then(() => {
-          broadcast({ errors: [new GraphQLError(message, { extensions: { code: 'UPSTREAM_ERROR' } })] });
+          broadcast([{ errors: [new GraphQLError(message, { extensions: { code: 'UPSTREAM_ERROR' } })] }]);
           end();
         });
       },

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -42,21 +43,30 @@ export interface WebSocketOptions {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
-type Extra = { socket: WebSocket; caller?: SocketIdentity };
+type Extra = { socket: WebSocket; request?: IncomingMessage; caller?: SocketIdentity; stream?: Socket };
 
 /** The socket and subscription id of each subscription's context, for the hub to write frames to. */
 const sinks = new WeakMap<object, FrameSink>();
 
-/** A client's subscription on its socket (a class: thousands are held, each with two fields). */
+/** A client's subscription on its socket (a class: thousands are held, each with three fields). */
 class SocketSink implements FrameSink {
   readonly id: string;
   readonly #socket: WebSocket;
-  constructor(socket: WebSocket, id: string) {
+  /** The TCP socket under it: corked around several frames, they leave in one write (one syscall). */
+  readonly #stream: Socket | undefined;
+  constructor(socket: WebSocket, id: string, stream: Socket | undefined) {
     this.#socket = socket;
     this.id = id;
+    this.#stream = stream;
   }
   send(frame: string) {
     if (this.#socket.readyState === this.#socket.OPEN) this.#socket.send(frame);
+  }
+  sendAll(frames: readonly string[]) {
+    if (this.#socket.readyState !== this.#socket.OPEN) return;
+    this.#stream?.cork();
+    for (const frame of frames) this.#socket.send(frame);
+    this.#stream?.uncork();
   }
 }
 
@@ -110,6 +120,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         );
         if (!caller || !connections.admit(ctx.extra.socket, caller.identity.sub)) return false;
         ctx.extra.caller = caller;
+        ctx.extra.stream = ctx.extra.request?.socket;
         // graphql-ws keeps ctx for the socket's life: not the upgrade request (its headers, ~2 KB)
         // nor the user's token, neither of which is read again.
         Reflect.deleteProperty(ctx.extra, 'request');
@@ -126,7 +137,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         const { document } = checked;
         const requestId = flat(pickRequestId(payload.extensions?.requestId));
         const contextValue: GatewayContext = { ...ctx.extra.caller!, requestId };
-        sinks.set(contextValue, new SocketSink(ctx.extra.socket, id));
+        sinks.set(contextValue, new SocketSink(ctx.extra.socket, id, ctx.extra.stream));
         return {
           schema,
           document,
