@@ -270,6 +270,20 @@ async function latencyPhase(tree: Tree, round: number) {
         return first === undefined ? [] : times.map((time) => time - first);
       }),
     );
+    // Per event: its first gateway client over the direct one (the hop and the quickest group's
+    // resolution), and its first to its last client (the other groups' resolutions and the fan-out).
+    const perEvent = new Map<string, number[]>();
+    for (const r of reports)
+      for (const [key, times] of Object.entries(r.arrivals))
+        perEvent.set(key, [...(perEvent.get(key) ?? []), ...times]);
+    const firsts: number[] = [];
+    const spreads: number[] = [];
+    for (const [key, times] of perEvent) {
+      const direct = directReport.arrivals[key]?.[0];
+      const first = Math.min(...times);
+      if (direct !== undefined) firsts.push(first - direct);
+      spreads.push(Math.max(...times) - first);
+    }
     const short = reports.flatMap((r) => r.perClient).filter((n) => n < expectedPerClient).length;
     const misordered = reports.reduce((sum, r) => sum + r.misordered, 0);
     const events = ORDERS * 3;
@@ -281,6 +295,8 @@ async function latencyPhase(tree: Tree, round: number) {
       'p99 ms': pct(all, 99),
       'max ms': pct(all, 100),
       'over direct p50/p99': `${pct(added, 50)} / ${pct(added, 99)}`,
+      'first over direct p50/max': `${pct(firsts, 50)} / ${pct(firsts, 100)}`,
+      'first→last p50/max': `${pct(spreads, 50)} / ${pct(spreads, 100)}`,
       lost: expectedPerClient * SUBSCRIBERS - reports.reduce((sum, r) => sum + r.received, 0),
       short,
       misordered,
