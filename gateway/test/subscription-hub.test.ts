@@ -143,7 +143,9 @@ describe('subscription hub', () => {
     hub.subscribe({ document: WATCH, variables: { n: 'O-1' }, context: contextB }, b.sink);
     await until(() => upstream.subscribers.size === 1);
     expect(hub.stats()).toEqual({ upstreams: 1, connected: 1, clients: 2, sockets: 1 });
+    // One at a time (events read together would share one fetch: subscription-hub-events.test.ts).
     upstream.publish({ number: 'O-1', status: 'VERIFIED', customer: { id: 'C-1' } });
+    await until(() => a.frames.length === 1 && b.frames.length === 1);
     upstream.publish({ number: 'O-1', status: 'SCHEDULED', customer: { id: 'C-1' } });
     await until(() => a.frames.length === 2 && b.frames.length === 2);
     expect(customerCalls).toHaveLength(2); // once per event, not per client
@@ -191,6 +193,7 @@ describe('subscription hub', () => {
     await until(() => upstream.subscribers.size === 1);
     delays['C-slow'] = 200;
     upstream.publish({ number: 'O-1', status: 'VERIFIED', customer: { id: 'C-slow' } });
+    await until(() => customerCalls.length === 1);
     upstream.publish({ number: 'O-1', status: 'SCHEDULED', customer: { id: 'C-fast' } });
     await until(() => customerCalls.length === 2); // both resolving at once
     await until(() => a.frames.length === 2);

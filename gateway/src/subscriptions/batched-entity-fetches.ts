@@ -72,8 +72,9 @@ export function batchEntityFetches(services: ServiceMap): ServiceMap {
           if (!batch) {
             batch = { representations: [], slotOf: new Map(), calls: [] };
             batches.set(key, batch);
-            // After every plan of the batch has reached this fetch (their steps up to it are microtasks).
-            setImmediate(() => flush(key));
+            // After every plan of the batch has reached this fetch: their steps up to it are promise
+            // jobs, and a tick queued from one runs once they are all done, before any I/O.
+            process.nextTick(() => flush(key));
           }
           const { slotOf, representations: all } = batch;
           const slots = representations.map((representation: unknown) => {

@@ -60,10 +60,9 @@ export const identityKey = (context: GatewayContext) =>
  * Clients of one identity with the same operation and variables form a group:
  * one upstream subscription (on the socket their identity shares with its
  * other groups, upstream-pool.ts), each event resolved once, serialised once,
- * and the frame written to every client's socket. An event is resolved as it
- * comes unless the group's previous ones are still resolving; then it waits
- * and the events waiting meanwhile are resolved together, with one entity
- * fetch per subgraph (batched-entity-fetches.ts). Events are delivered in the
+ * and the frame written to every client's socket. Events are resolved as they
+ * come, concurrently; those read in one turn together, with one entity fetch
+ * per subgraph (batched-entity-fetches.ts). Events are delivered in the
  * subgraph's order. The group ends with its last client.
  */
 export function createSubscriptionHub(options: HubOptions) {
@@ -117,35 +116,28 @@ export function createSubscriptionHub(options: HubOptions) {
         return { data: null, errors: [new GraphQLError('Internal server error')] };
       });
     };
-    // One batch of events resolving at a time: an event that comes while one is resolving joins the
-    // next batch, resolved as soon as that one is done, its events together (one entity fetch per
-    // subgraph for all of them). Under load a subgraph sees a fetch per batch instead of one per
-    // event, and each client a write per batch; an event alone is resolved at once.
-    let resolving = false;
-    let next: { events: UpstreamEvent[]; start(): void } | undefined;
+    // Events read together (one socket read can carry several, more so when the gateway is busy)
+    // are resolved together: one entity fetch per subgraph for all of them, and one write per
+    // client. None waits for another: an event alone is resolved at once, as before.
+    let next: UpstreamEvent[] | undefined;
     const openBatch = () => {
       const events: UpstreamEvent[] = [];
-      let start = () => {};
-      const results = new Promise<ExecutionResult[]>((done) => {
-        start = () => {
-          resolving = true;
+      const results = new Promise<ExecutionResult[]>((done) =>
+        // After the events of this turn have joined (they come synchronously, one read at a time).
+        process.nextTick(() => {
           next = undefined;
           const dataSources =
             events.length > 1 ? batchEntityFetches(options.dataSources()) : options.dataSources();
-          void Promise.all(events.map((event) => resolve(event, dataSources))).then((resolved) => {
-            done(resolved);
-            resolving = false;
-            next?.start();
-          });
-        };
-      });
+          void Promise.all(events.map((event) => resolve(event, dataSources))).then(done);
+        }),
+      );
       // Delivery in the subgraph's order: after the batches (and an upstream end) before it. A failed
       // write must not reject the chain: every later event of the group would wait on it.
       chain = chain
         .then(() => results)
         .then(broadcast)
         .catch((error: unknown) => options.logger.error({ err: error }, 'event delivery failed'));
-      return { events, start: () => start() };
+      return events;
     };
     const subgraph = planned.primary.serviceName;
     const lease = options.pool.acquire(
@@ -161,9 +153,7 @@ export function createSubscriptionHub(options: HubOptions) {
       operationName: planned.primary.operationName,
       logger: options.logger,
       onEvent: (event) => {
-        const batch = (next ??= openBatch());
-        batch.events.push(event);
-        if (!resolving) batch.start();
+        (next ??= openBatch()).push(event);
       },
       onError: (message) => {
         chain = chain.then(() => {
