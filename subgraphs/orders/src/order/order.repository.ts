@@ -102,8 +102,8 @@ export interface NewOrder {
   payload: OrderStatusChangedPayload;
 }
 
-const LINE_COLUMNS = `"id", "order_id", "position", "product", "factory", "quantity", "attributes", "status",
-  "production_order_id", "completed_at"`;
+/** A line's columns that no update changes, of the table aliased `l`. */
+const LINE_KEYS_OF_L = `l."id", l."order_id", l."position", l."product", l."factory", l."quantity", l."attributes"`;
 
 /**
  * Stores a placed order, its lines, its first history event, its outbox
@@ -175,30 +175,32 @@ export const findOrderByClientRequestId = async (em: EntityManager, clientReques
   return row ? toOrder(row) : null;
 };
 
-/** Lines of these orders, in order and position order. */
-export async function linesOf(em: EntityManager, orderIds: readonly number[]): Promise<OrderLine[]> {
-  if (orderIds.length === 0) return [];
-  const rows = await em.execute<LineRow[]>(
-    `select ${LINE_COLUMNS} from "orders"."order_line" where "order_id" in (?) order by "order_id", "position"`,
-    [orderIds],
-  );
-  return rows.map(toLine);
-}
-
 /**
  * Claims up to `limit` due VERIFIED orders (skipping those another process
- * holds) by moving their due time `leaseMs` ahead, and returns them.
+ * holds) by moving their due time `leaseMs` ahead, and returns them with
+ * their lines in the same round trip (what scheduling reads of a line never
+ * changes after placement).
  */
-export async function claimDueOrders(em: EntityManager, leaseMs: number, limit: number) {
-  const rows = await em.execute<OrderRow[]>(
-    `update "orders"."order" set "next_schedule_at" = now() + (? * interval '1 millisecond')
-      where "id" in (select "id" from "orders"."order"
-        where "status" = 'VERIFIED' and "next_schedule_at" <= now()
-        order by "next_schedule_at" limit ? for update skip locked)
-      returning *`,
+export async function claimDueOrders(
+  em: EntityManager,
+  leaseMs: number,
+  limit: number,
+): Promise<{ orders: StoredOrder[]; lines: OrderLine[] }> {
+  const rows = await em.execute<(OrderRow & { lines: LineRow[] | null })[]>(
+    `with c as (update "orders"."order" set "next_schedule_at" = now() + (? * interval '1 millisecond')
+        where "id" in (select "id" from "orders"."order"
+          where "status" = 'VERIFIED' and "next_schedule_at" <= now()
+          order by "next_schedule_at" limit ? for update skip locked)
+        returning *)
+    select c.*, (select jsonb_agg(to_jsonb(l) order by l."position") from "orders"."order_line" l
+        where l."order_id" = c."id") as "lines"
+      from c order by c."id"`,
     [leaseMs, limit],
   );
-  return rows.map(toOrder).sort((a, b) => a.id - b.id);
+  return {
+    orders: rows.map(toOrder),
+    lines: rows.flatMap((row) => (row.lines ?? []).map(toLine)),
+  };
 }
 
 /**
@@ -272,29 +274,58 @@ export async function lockOrders(
   return rows.map(toOrder);
 }
 
-/** Every still-PENDING line of these orders becomes REQUESTED. */
-export async function markLinesRequested(tx: EntityManager, orderIds: readonly number[]): Promise<void> {
-  if (orderIds.length === 0) return;
-  await tx.execute(
-    `update "orders"."order_line" set "status" = 'REQUESTED' where "order_id" in (?) and "status" = 'PENDING'`,
-    [orderIds],
+/**
+ * Every still-PENDING line of these orders becomes REQUESTED; returns all
+ * their lines as they are now, in order and position order (one round trip).
+ */
+export async function markLinesRequested(
+  tx: EntityManager,
+  orderIds: readonly number[],
+): Promise<OrderLine[]> {
+  if (orderIds.length === 0) return [];
+  // The select sees the snapshot from before the update: the updated lines come from its RETURNING.
+  const rows = await tx.execute<LineRow[]>(
+    `with u as (update "orders"."order_line" set "status" = 'REQUESTED'
+        where "order_id" in (?) and "status" = 'PENDING' returning "id", "status")
+    select ${LINE_KEYS_OF_L}, coalesce(u."status", l."status") as "status", l."production_order_id", l."completed_at"
+      from "orders"."order_line" l left join u on u."id" = l."id"
+      where l."order_id" in (?) order by l."order_id", l."position"`,
+    [orderIds, orderIds],
   );
+  return rows.map(toLine);
 }
 
-/** Marks these lines COMPLETED at their times; lines already COMPLETED are left alone. Returns the ids changed. */
+/**
+ * Marks these lines of `orderIds` COMPLETED at their times (lines already
+ * COMPLETED are left alone) and returns the ids changed and every line of `orderIds` as it
+ * is now, in one round trip.
+ */
 export async function completeLines(
   tx: EntityManager,
+  orderIds: readonly number[],
   completions: readonly { lineId: string; completedAt: string }[],
-): Promise<Set<string>> {
-  if (completions.length === 0) return new Set();
-  const rows = await tx.execute<{ id: string }[]>(
-    `update "orders"."order_line" as l set "status" = 'COMPLETED', "completed_at" = c."completed_at"
-      from jsonb_to_recordset(?::jsonb) as c("line_id" uuid, "completed_at" timestamptz)
-      where l."id" = c."line_id" and l."status" <> 'COMPLETED'
-      returning l."id"`,
-    [JSON.stringify(completions.map((c) => ({ line_id: c.lineId, completed_at: c.completedAt })))],
+): Promise<{ changed: Set<string>; lines: OrderLine[] }> {
+  if (orderIds.length === 0) return { changed: new Set(), lines: [] };
+  // As above: the select sees the lines from before the update, so the changed ones are taken from u.
+  const rows = await tx.execute<(LineRow & { changed: boolean })[]>(
+    `with u as (update "orders"."order_line" as l set "status" = 'COMPLETED', "completed_at" = c."completed_at"
+        from jsonb_to_recordset(?::jsonb) as c("line_id" uuid, "completed_at" timestamptz)
+        where l."id" = c."line_id" and l."order_id" in (?) and l."status" <> 'COMPLETED'
+        returning l."id", l."status", l."completed_at")
+    select ${LINE_KEYS_OF_L}, coalesce(u."status", l."status") as "status", l."production_order_id",
+        coalesce(u."completed_at", l."completed_at") as "completed_at", u."id" is not null as "changed"
+      from "orders"."order_line" l left join u on u."id" = l."id"
+      where l."order_id" in (?) order by l."order_id", l."position"`,
+    [
+      JSON.stringify(completions.map((c) => ({ line_id: c.lineId, completed_at: c.completedAt }))),
+      orderIds,
+      orderIds,
+    ],
   );
-  return new Set(rows.map((row) => row.id));
+  return {
+    changed: new Set(rows.filter((row) => row.changed).map((row) => row.id)),
+    lines: rows.map(toLine),
+  };
 }
 
 /**

@@ -35,21 +35,31 @@ export const OUTBOX_SETTLE_SECONDS = 5;
 /**
  * The oldest messages `sink` has not acknowledged, in id order, from the
  * sink's low-water mark on: everything below it is delivered, so what was
- * delivered long ago is never scanned again.
+ * delivered long ago is never scanned again. When there are some, `holder`
+ * is recorded as the process delivering to `sink` (under the sink's lock)
+ * in the same statement; `takenOver` is true when that is a change, i.e.
+ * another process delivered last.
  */
-export async function undeliveredMessages(
+export async function takeUndeliveredMessages(
   em: EntityManager,
   sink: string,
+  holder: string,
   limit: number,
-): Promise<OutboxMessage[]> {
-  const rows = await em.execute<OutboxRow[]>(
-    `select m.* from "orders"."outbox_message" m
-      where m.id >= coalesce((select "low_water" from "orders"."outbox_sink_mark" where "sink" = ?), 0)
-        and not exists (select 1 from "orders"."outbox_delivery" d where d.sink = ? and d.message_id = m.id)
-      order by m.id limit ?`,
-    [sink, sink, limit],
+): Promise<{ messages: OutboxMessage[]; takenOver: boolean }> {
+  const rows = await em.execute<(OutboxRow & { taken_over: boolean })[]>(
+    `with m as (select m.* from "orders"."outbox_message" m
+        where m.id >= coalesce((select "low_water" from "orders"."outbox_sink_mark" where "sink" = ?), 0)
+          and not exists (select 1 from "orders"."outbox_delivery" d where d.sink = ? and d.message_id = m.id)
+        order by m.id limit ?),
+      h as (insert into "orders"."outbox_sink_holder" ("sink", "holder", "since")
+          select ?, ?, now() where exists (select 1 from m)
+        on conflict ("sink") do update set "holder" = excluded."holder", "since" = now()
+          where "outbox_sink_holder"."holder" <> excluded."holder"
+        returning "sink")
+    select m.*, exists (select 1 from h) as "taken_over" from m order by m.id`,
+    [sink, sink, limit, sink, holder],
   );
-  return rows.map((row) => ({
+  const messages = rows.map((row) => ({
     id: String(row.id),
     topic: row.topic,
     key: row.key,
@@ -57,6 +67,7 @@ export async function undeliveredMessages(
       typeof row.payload === 'string' ? (JSON.parse(row.payload) as OrderStatusChangedPayload) : row.payload,
     createdAt: new Date(row.created_at),
   }));
+  return { messages, takenOver: rows[0]?.taken_over === true };
 }
 
 export async function markDelivered(
@@ -91,19 +102,4 @@ export async function advanceLowWater(em: EntityManager, sink: string): Promise<
     on conflict ("sink") do update set "low_water" = greatest("outbox_sink_mark"."low_water", excluded."low_water")`,
     [sink, sink, OUTBOX_SETTLE_SECONDS, sink],
   );
-}
-
-/**
- * Records `holder` as the process delivering to `sink` (under the sink's
- * lock); true when that is a change, i.e. another process delivered last.
- */
-export async function takeSinkOver(em: EntityManager, sink: string, holder: string): Promise<boolean> {
-  const changed = await em.execute<{ sink: string }[]>(
-    `insert into "orders"."outbox_sink_holder" ("sink", "holder", "since") values (?, ?, now())
-      on conflict ("sink") do update set "holder" = excluded."holder", "since" = now()
-      where "outbox_sink_holder"."holder" <> excluded."holder"
-      returning "sink"`,
-    [sink, holder],
-  );
-  return changed.length > 0;
 }
