@@ -86,20 +86,35 @@ export async function markDelivered(
 
 /**
  * Moves the sink's low-water mark up to its oldest undelivered message, but
- * never above the newest message older than OUTBOX_SETTLE_SECONDS: an id
- * below that one was taken before it, so its transaction has ended by now;
- * an id above it may belong to a transaction that has yet to commit.
+ * never past an id that a transaction still open may commit. Two rules, both
+ * kept: never above the newest message older than OUTBOX_SETTLE_SECONDS, and
+ * never above the candidate (the end of the ids seen at an earlier advance)
+ * until every transaction that was running at that advance has ended (its
+ * xmax is below the oldest running one). The second holds even when a commit
+ * stalls for seconds on a loaded machine; each advance that may, takes a new
+ * candidate.
  */
 export async function advanceLowWater(em: EntityManager, sink: string): Promise<void> {
   await em.execute(
-    `with cur as (select coalesce((select "low_water" from "orders"."outbox_sink_mark" where "sink" = ?), 0) as lw),
-      next as (select least(
-          (select min(m.id) from "orders"."outbox_message" m, cur where m.id >= cur.lw and not exists
+    `with cur as (select coalesce(k."low_water", 0) as lw, k."candidate", k."candidate_xmax", pg_current_snapshot() as snap
+        from (select 1) as one left join "orders"."outbox_sink_mark" k on k."sink" = ?),
+      proven as (select cur.*, coalesce(pg_snapshot_xmin(cur.snap) >= cur."candidate_xmax", false) as ended from cur),
+      next as (select greatest(p.lw, least(
+          (select min(m.id) from "orders"."outbox_message" m where m.id >= p.lw and not exists
             (select 1 from "orders"."outbox_delivery" d where d.sink = ? and d.message_id = m.id)),
-          (select max(m.id) + 1 from "orders"."outbox_message" m, cur where m.id >= cur.lw
-            and m.created_at <= clock_timestamp() - (? * interval '1 second'))) as lw)
-    insert into "orders"."outbox_sink_mark" ("sink", "low_water") select ?, lw from next where lw is not null
-    on conflict ("sink") do update set "low_water" = greatest("outbox_sink_mark"."low_water", excluded."low_water")`,
+          coalesce((select max(m.id) + 1 from "orders"."outbox_message" m where m.id >= p.lw
+            and m.created_at <= clock_timestamp() - (? * interval '1 second')), p.lw),
+          case when p.ended then p."candidate" else p.lw end)) as lw,
+        case when p.ended or p."candidate" is null
+          then coalesce((select max(m.id) + 1 from "orders"."outbox_message" m where m.id >= p.lw), p.lw)
+          else p."candidate" end as candidate,
+        case when p.ended or p."candidate" is null then pg_snapshot_xmax(p.snap) else p."candidate_xmax" end
+          as candidate_xmax
+        from proven p)
+    insert into "orders"."outbox_sink_mark" ("sink", "low_water", "candidate", "candidate_xmax")
+      select ?, lw, candidate, candidate_xmax from next
+    on conflict ("sink") do update set "low_water" = greatest("outbox_sink_mark"."low_water", excluded."low_water"),
+      "candidate" = excluded."candidate", "candidate_xmax" = excluded."candidate_xmax"`,
     [sink, sink, OUTBOX_SETTLE_SECONDS, sink],
   );
 }
