@@ -102,7 +102,11 @@ export async function recordCompletions(
       const { changed, lines } = await completeLines(
         tx,
         orders.map((order) => order.id),
-        completions.map((completion) => ({ lineId: completion.lineId, completedAt: completion.completedAt })),
+        completions.map(({ lineId, productionOrderId, completedAt }) => ({
+          lineId,
+          productionOrderId,
+          completedAt,
+        })),
       );
       const orderIdOf = new Map(orders.map((order) => [order.number, order.id]));
       const lineById = new Map(lines.map((line) => [line.id, line]));

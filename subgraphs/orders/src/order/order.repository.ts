@@ -297,27 +297,36 @@ export async function markLinesRequested(
 
 /**
  * Marks these lines of `orderIds` COMPLETED at their times (lines already
- * COMPLETED are left alone) and returns the ids changed and every line of `orderIds` as it
+ * COMPLETED are left alone, and so is a line not linked to the completion's
+ * production order: it is refused, and an update would only hold its row
+ * lock against the scheduler linking it) and returns the ids changed and every line of `orderIds` as it
  * is now, in one round trip.
  */
 export async function completeLines(
   tx: EntityManager,
   orderIds: readonly number[],
-  completions: readonly { lineId: string; completedAt: string }[],
+  completions: readonly { lineId: string; productionOrderId: string; completedAt: string }[],
 ): Promise<{ changed: Set<string>; lines: OrderLine[] }> {
   if (orderIds.length === 0) return { changed: new Set(), lines: [] };
   // As above: the select sees the lines from before the update, so the changed ones are taken from u.
   const rows = await tx.execute<(LineRow & { changed: boolean })[]>(
     `with u as (update "orders"."order_line" as l set "status" = 'COMPLETED', "completed_at" = c."completed_at"
-        from jsonb_to_recordset(?::jsonb) as c("line_id" uuid, "completed_at" timestamptz)
+        from jsonb_to_recordset(?::jsonb) as c("line_id" uuid, "production_order_id" text, "completed_at" timestamptz)
         where l."id" = c."line_id" and l."order_id" in (?) and l."status" <> 'COMPLETED'
+          and l."production_order_id" = c."production_order_id"
         returning l."id", l."status", l."completed_at")
     select ${LINE_KEYS_OF_L}, coalesce(u."status", l."status") as "status", l."production_order_id",
         coalesce(u."completed_at", l."completed_at") as "completed_at", u."id" is not null as "changed"
       from "orders"."order_line" l left join u on u."id" = l."id"
       where l."order_id" in (?) order by l."order_id", l."position"`,
     [
-      JSON.stringify(completions.map((c) => ({ line_id: c.lineId, completed_at: c.completedAt }))),
+      JSON.stringify(
+        completions.map((c) => ({
+          line_id: c.lineId,
+          production_order_id: c.productionOrderId,
+          completed_at: c.completedAt,
+        })),
+      ),
       orderIds,
       orderIds,
     ],
