@@ -11,7 +11,9 @@
  *   node scripts/bench/orders-throughput.ts [--rates=100,300] [--seconds=60] [--warmup=10]
  *     [--drain=120] [--seed-delivered=0] [--checkout=DIR ...]
  * --checkout (repeatable) runs the services from other checkouts too (e.g. main's), side by side.
- * --profile=orders runs that service under `node --cpu-prof`.
+ * --profile=orders (or customers, factory, gateway) runs that service under `node --cpu-prof`.
+ * CPU ms/order covers the four services, the FerretDB started here and the PostgreSQL backends
+ * serving the run's database.
  * --crash=factory@15 (repeatable; customers, factory, orders, gateway or mongo) SIGKILLs that
  * process 15 s into the load and starts it again: the verification then shows whether the
  * guarantees held under load.
