@@ -9,12 +9,12 @@ import {
 } from '../factory/factory-client.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import { markScheduled } from './order-lifecycle.ts';
+import type { StoredOrder } from './order-rows.ts';
 import {
   claimDueOrders,
   linkProductionOrders,
   recordScheduleFailures,
-  type StoredOrder,
-} from './order.repository.ts';
+} from './order-scheduling.repository.ts';
 
 export interface SchedulingDeps {
   orm: MikroORM;

@@ -1,85 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ProductKind } from '#catalogue/products.ts';
 import { ORDER_STATUS_CHANGED, type OrderStatusChangedPayload } from '../outbox/outbox-message.ts';
 import type { DraftLine } from './order-draft.ts';
 import type { OrderLine } from './order-line.entity.ts';
+import { toLine, toOrder, type LineRow, type OrderRow, type StoredOrder } from './order-rows.ts';
 import { notificationPayloads, ORDER_UPDATED_CHANNEL } from './order-notification.ts';
 import { toSnapshot } from './order-snapshot.ts';
-import type { Order, OrderSource, OrderStatus } from './order.entity.ts';
+import type { OrderSource } from './order.entity.ts';
+
+export type { StoredOrder } from './order-rows.ts';
 
 /**
- * All SQL of the order lifecycle (placement, scheduling, completion), set-based:
- * a batch of orders costs a few statements, not a few per order.
+ * The SQL of placement and of the status changes after it, set-based: a
+ * batch of orders costs a few statements, not a few per order (the
+ * scheduling pass's own in order-scheduling.repository.ts).
  */
-
-interface OrderRow {
-  id: string | number;
-  number: string;
-  client_request_id: string | null;
-  customer_id: string;
-  customer_name: string;
-  customer_email: string;
-  status: OrderStatus;
-  source: OrderSource;
-  placed_at: Date | string;
-  scheduled_at: Date | string | null;
-  completed_at: Date | string | null;
-  schedule_attempts: number;
-  next_schedule_at: Date | string | null;
-  last_schedule_error: string | null;
-  traceparent: string | null;
-  version: number;
-}
-
-interface LineRow {
-  id: string;
-  order_id: string | number;
-  position: number;
-  product: ProductKind;
-  factory: string;
-  quantity: number;
-  attributes: Record<string, unknown>;
-  status: OrderLine['status'];
-  production_order_id: string | null;
-  completed_at: Date | string | null;
-}
-
-const date = (value: Date | string | null) => (value === null ? null : new Date(value));
-
-export const toOrder = (row: OrderRow): Order =>
-  ({
-    id: Number(row.id),
-    number: row.number,
-    clientRequestId: row.client_request_id,
-    customerId: row.customer_id,
-    customerName: row.customer_name,
-    customerEmail: row.customer_email,
-    status: row.status,
-    source: row.source,
-    placedAt: new Date(row.placed_at),
-    scheduledAt: date(row.scheduled_at),
-    completedAt: date(row.completed_at),
-    scheduleAttempts: row.schedule_attempts,
-    nextScheduleAt: date(row.next_schedule_at),
-    lastScheduleError: row.last_schedule_error,
-    traceparent: row.traceparent,
-    version: row.version,
-  }) as Order;
-
-const toLine = (row: LineRow): OrderLine => ({
-  id: row.id,
-  orderId: Number(row.order_id),
-  position: row.position,
-  product: row.product,
-  factory: row.factory,
-  quantity: row.quantity,
-  attributes: row.attributes,
-  status: row.status,
-  productionOrderId: row.production_order_id,
-  completedAt: date(row.completed_at),
-});
-
-export type StoredOrder = ReturnType<typeof toOrder>;
 
 /** One status change to record: the order as it is right after it (its own copy) and its message. */
 export interface StatusChange {
@@ -174,91 +108,6 @@ export const findOrderByClientRequestId = async (em: EntityManager, clientReques
   ]);
   return row ? toOrder(row) : null;
 };
-
-/**
- * Claims up to `limit` due VERIFIED orders (skipping those another process
- * holds) by moving their due time `leaseMs` ahead, and returns them with
- * their lines in the same round trip (what scheduling reads of a line never
- * changes after placement).
- */
-export async function claimDueOrders(
-  em: EntityManager,
-  leaseMs: number,
-  limit: number,
-): Promise<{ orders: StoredOrder[]; lines: OrderLine[] }> {
-  const rows = await em.execute<(OrderRow & { lines: LineRow[] | null })[]>(
-    `with c as (update "orders"."order" set "next_schedule_at" = now() + (? * interval '1 millisecond')
-        where "id" in (select "id" from "orders"."order"
-          where "status" = 'VERIFIED' and "next_schedule_at" <= now()
-          order by "next_schedule_at" limit ? for update skip locked)
-        returning *)
-    select c.*, (select jsonb_agg(to_jsonb(l) order by l."position") from "orders"."order_line" l
-        where l."order_id" = c."id") as "lines"
-      from c order by c."id"`,
-    [leaseMs, limit],
-  );
-  return {
-    orders: rows.map(toOrder),
-    lines: rows.flatMap((row) => (row.lines ?? []).map(toLine)),
-  };
-}
-
-/**
- * Links each line to the production order its factory confirmed, the first
- * time only (a linked line is never rewritten). Returns the link each line
- * has now (null for a line that is not the given factory's).
- */
-export async function linkProductionOrders(
-  em: EntityManager,
-  receipts: readonly { lineId: string; factory: string; productionOrderId: string }[],
-): Promise<Map<string, string | null>> {
-  if (receipts.length === 0) return new Map();
-  // The select reads the snapshot from before the update, hence the coalesce.
-  const rows = await em.execute<{ line_id: string; recorded: string | null }[]>(
-    `with r as (select * from jsonb_to_recordset(?::jsonb) as r("line_id" uuid, "factory" text, "production_order_id" text)),
-      linked as (
-        update "orders"."order_line" as l set "production_order_id" = r."production_order_id",
-          "status" = case when l."status" = 'PENDING' then 'REQUESTED' else l."status" end
-        from r where l."id" = r."line_id" and l."factory" = r."factory" and l."production_order_id" is null
-        returning l."id")
-      select r."line_id", case when l."id" is null then null
-          else coalesce(l."production_order_id", r."production_order_id") end as "recorded"
-        from r left join "orders"."order_line" as l on l."id" = r."line_id" and l."factory" = r."factory"`,
-    [
-      JSON.stringify(
-        receipts.map((r) => ({
-          line_id: r.lineId,
-          factory: r.factory,
-          production_order_id: r.productionOrderId,
-        })),
-      ),
-    ],
-  );
-  return new Map(rows.map((row) => [row.line_id, row.recorded]));
-}
-
-/** Orders that stay VERIFIED after a failed attempt: each gets its error and its own next due time. */
-export async function recordScheduleFailures(
-  em: EntityManager,
-  failures: readonly { orderId: number; reason: string; delayMs: number }[],
-): Promise<void> {
-  if (failures.length === 0) return;
-  await em.execute(
-    `update "orders"."order" as o set "schedule_attempts" = o."schedule_attempts" + 1,
-        "last_schedule_error" = f."reason", "next_schedule_at" = now() + (f."delay_ms" * interval '1 millisecond')
-      from jsonb_to_recordset(?::jsonb) as f("order_id" bigint, "reason" text, "delay_ms" int)
-      where o."id" = f."order_id" and o."status" = 'VERIFIED'`,
-    [
-      JSON.stringify(
-        failures.map((f) => ({
-          order_id: f.orderId,
-          reason: f.reason.slice(0, 2000),
-          delay_ms: Math.round(f.delayMs),
-        })),
-      ),
-    ],
-  );
-}
 
 /** Locks these orders (in id order, so two batches cannot deadlock) for the caller's transaction. */
 export async function lockOrders(
