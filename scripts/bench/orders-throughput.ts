@@ -11,7 +11,9 @@
  *   node scripts/bench/orders-throughput.ts [--rates=100,300] [--seconds=60] [--warmup=10]
  *     [--drain=120] [--seed-delivered=0] [--checkout=DIR ...]
  * --checkout (repeatable) runs the services from other checkouts too (e.g. main's), side by side.
- * --profile=orders runs that service under `node --cpu-prof`.
+ * --profile=orders (or customers, factory, gateway) runs that service under `node --cpu-prof`.
+ * CPU ms/order covers the four services, the FerretDB started here and the PostgreSQL backends
+ * serving the run's database.
  * --crash=factory@15 (repeatable; customers, factory, orders, gateway or mongo) SIGKILLs that
  * process 15 s into the load and starts it again: the verification then shows whether the
  * guarantees held under load.
@@ -21,9 +23,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { signToken } from '#kit/auth.ts';
-import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
+import { freePort } from '#kit/ferretdb.ts';
 import { runOpenLoop } from './lib/open-loop-run.ts';
-import { cpuMsOf, loadAverage, percentile } from './lib/measure.ts';
+import { backendCpuBetween, backendCpuMs, cpuMsOf, loadAverage, percentile } from './lib/measure.ts';
 import { listenForStatuses } from './lib/order-statuses.ts';
 import { seedDeliveredOutbox, verifyOrders } from './lib/orders-verification.ts';
 import { parseCrashes, restartableFerretDb, scheduleCrashes } from './lib/crashes.ts';
@@ -145,7 +147,10 @@ async function run(root: string, rate: number, mongo: Mongo, index: number) {
         };
   try {
     for (const name of SERVICE_NAMES) crashMarks.set(name, await start(name));
-    const pids = Object.fromEntries(SERVICE_NAMES.map((name) => [name, children.get(name)!.pid!]));
+    const pids: Record<string, number> = Object.fromEntries(
+      SERVICE_NAMES.map((name) => [name, children.get(name)!.pid!]),
+    );
+    if (mongo.pid) pids.mongo = mongo.pid;
     if (SEED > 0) await seedDeliveredOutbox(databaseUrl, SEED);
     const token = await signToken(secrets.JWT_SECRET, { sub: 'bench', role: 'operator' }, '2h');
     const gateway = localUrl(ports.gateway, '/graphql');
@@ -175,16 +180,19 @@ async function run(root: string, rate: number, mongo: Mongo, index: number) {
     let cpuAtWindow: Record<string, number> = {};
     let windowStart = 0;
     let commitsAtWindow: Promise<number> = Promise.resolve(0);
+    let backendsAtWindow: Promise<Map<number, number>> = Promise.resolve(new Map());
     const windowTimer = setTimeout(() => {
       cpuAtWindow = cpuMsOf(pids);
       commitsAtWindow = commitsOf(dbName);
+      backendsAtWindow = backendCpuMs(adminUrl, dbName);
       windowStart = performance.timeOrigin + performance.now();
     }, WARMUP * 1000);
     const crashRun = scheduleCrashes(crashes, crashActions);
     const placements = await runOpenLoop({ url: gateway, headers, body, rate, seconds: WARMUP + SECONDS });
     clearTimeout(windowTimer);
     // A process killed by --crash is gone: its CPU shows as NaN.
-    const cpuAtEnd = cpuMsOf(pids);
+    const cpuAtEnd: Record<string, number> = cpuMsOf(pids);
+    cpuAtEnd.postgres = backendCpuBetween(await backendsAtWindow, await backendCpuMs(adminUrl, dbName));
     const crashed = crashes.length ? await crashRun.done : [];
     const commits = (await commitsOf(dbName)) - (await commitsAtWindow);
     const loadAfter = loadAverage();
@@ -249,13 +257,21 @@ async function run(root: string, rate: number, mongo: Mongo, index: number) {
   }
 }
 
-type Mongo = { url: string; kill(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
+type Mongo = {
+  url: string;
+  /** The FerretDB this run started (for its CPU time); none on MONGODB_URL. */
+  pid?: number | undefined;
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
 const killsMongo = crashes.some((crash) => crash.target === 'mongo');
 if (killsMongo && process.env.MONGODB_URL)
   throw new Error('--crash=mongo needs the FerretDB this run starts: unset MONGODB_URL');
-const mongo: Mongo = killsMongo
-  ? await restartableFerretDb('bench-e2e')
-  : { ...(await throwawayMongo('bench-e2e')), kill: async () => {}, start: async () => {} };
+const noop = async () => {};
+const mongo: Mongo = process.env.MONGODB_URL
+  ? { url: process.env.MONGODB_URL, kill: noop, start: noop, stop: noop }
+  : await restartableFerretDb('bench-e2e');
 const results = [];
 try {
   let index = 0;
@@ -267,5 +283,6 @@ console.table(results);
 console.log(
   `${SECONDS} s measured after ${WARMUP} s warm-up, 2-line orders (widgets + gadgets), SIM_TIME_SCALE=0` +
     (SEED ? `, ${SEED} delivered outbox rows seeded` : '') +
-    '; CPU ms/order: c customers, f factory, o orders, g gateway',
+    '; CPU ms/order: c customers, f factory, o orders, g gateway, m FerretDB (when started here),' +
+    " p PostgreSQL backends of the run's database (this machine's server)",
 );

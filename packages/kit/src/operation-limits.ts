@@ -128,7 +128,7 @@ export function checkCostWithVariables(
   maxCost: number,
 ): GraphQLError | null {
   const operation = getOperationAST(document, operationName);
-  if (!operation?.variableDefinitions?.length) return null;
+  if (!operation?.variableDefinitions?.length || !pagesByVariable(document)) return null;
   const { coerced } = getVariableValues(schema, operation.variableDefinitions, variables ?? {});
   if (!coerced) return null;
   const inlined = visit(document, {
@@ -144,6 +144,24 @@ export function checkCostWithVariables(
     costLimitRule({ maxCost, ...coded('COST_LIMIT_EXCEEDED') }) as ValidationRule,
   ]);
   return (errors[0] as GraphQLError | undefined) ?? null;
+}
+
+// Apollo keeps one parsed document per query text, so each is searched once: most operations
+// (placeOrder, `_entities`) page by no variable, and their cost was already checked in validation.
+const pagingDocuments = new WeakMap<DocumentNode, boolean>();
+function pagesByVariable(document: DocumentNode): boolean {
+  let found = pagingDocuments.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      Argument(node) {
+        if ((node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE)
+          found = true;
+      },
+    });
+    pagingDocuments.set(document, found);
+  }
+  return found;
 }
 
 /** Validates a document against the schema plus the limits (for WebSocket operations). */

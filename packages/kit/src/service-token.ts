@@ -1,4 +1,5 @@
 import { jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { bearerToken, identityOf, tokenRefusal, type Identity, type VerifiedIdentity } from './auth.ts';
 import { UnauthenticatedError } from './errors.ts';
 
@@ -94,12 +95,19 @@ export function createSubgraphVerifier(options: {
       return jwtVerify(token, keys[1]!, rules);
     }
   };
+  // The gateway reuses an identity for 30 s and a service its token for minutes: an HMAC check per
+  // request would verify the same bytes again. A token is kept until it expires, never past that.
+  const verified = new LRUCache<string, SubgraphCaller>({ max: 10_000 });
   const verify = async (token: string | undefined, issuer: string, what: string) => {
     if (!token) throw new UnauthenticatedError(`A ${what} is required`);
+    const key = `${issuer} ${token}`;
+    const known = verified.get(key);
+    if (known && known.expiresAt * 1000 > Date.now()) return { ...known };
     try {
       const { payload } = await check(token, issuer);
       const caller: SubgraphCaller = identityOf(payload, MAX_SIGNED_LIFETIME_S, what);
       if (typeof payload.session_exp === 'number') caller.sessionExpiresAt = payload.session_exp;
+      verified.set(key, { ...caller }, { ttl: Math.max(1, caller.expiresAt * 1000 - Date.now()) });
       return caller;
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { signToken } from '../src/auth.ts';
 import { createSubgraphVerifier, signGatewayIdentity, signServiceToken } from '../src/service-token.ts';
 
@@ -44,5 +44,19 @@ describe('what a subgraph accepts', () => {
     expect((await rotating.identity(await signGatewayIdentity(NEW, viewer, 'orders'))).sub).toBe('ada');
     const rotated = createSubgraphVerifier({ secret: NEW, audience: 'orders' });
     await expect(rotated.identity(signedWithOld)).rejects.toThrow(/invalid/);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('checks a token once, but accepts it no longer than it lives, nor for another use', async () => {
+    const verifier = createSubgraphVerifier({ secret: NEW, audience: 'customers', services: ['orders'] });
+    const token = await signServiceToken(NEW, 'orders', 'customers');
+    expect((await verifier.service(`Bearer ${token}`)).sub).toBe('service:orders');
+    expect((await verifier.service(`Bearer ${token}`)).sub).toBe('service:orders');
+    await expect(verifier.identity(token)).rejects.toThrow(/invalid/); // a service token is no identity
+    vi.useFakeTimers({ now: Date.now() + 301_000 }); // past its 300 s
+    await expect(verifier.service(`Bearer ${token}`)).rejects.toThrow(/expired/);
   });
 });

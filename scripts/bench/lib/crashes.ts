@@ -70,6 +70,10 @@ export async function restartableFerretDb(label: string) {
   let running: RunningFerretDb = await startFerretDb({ dataDir, port });
   return {
     url: running.url,
+    /** The running server's pid (for its CPU time). */
+    get pid() {
+      return running.process.pid;
+    },
     async kill() {
       const exited = new Promise((resolve) => running.process.once('exit', resolve));
       running.process.kill('SIGKILL');

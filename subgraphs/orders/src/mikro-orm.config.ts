@@ -10,6 +10,7 @@ import { Migration20261125010000 } from './migrations/Migration20261125010000.ts
 import { Migration20261126000000 } from './migrations/Migration20261126000000.ts';
 import { Migration20261201000000 } from './migrations/Migration20261201000000.ts';
 import { Migration20261202000000 } from './migrations/Migration20261202000000.ts';
+import { Migration20261203000000 } from './migrations/Migration20261203000000.ts';
 
 /** The orders service's ORM: schema `orders`, migrations listed here (no file globbing). */
 export function ormConfig(clientUrl: string, logger?: Logger) {
@@ -28,6 +29,7 @@ export function ormConfig(clientUrl: string, logger?: Logger) {
         { name: 'Migration20261126000000', class: Migration20261126000000 },
         { name: 'Migration20261201000000', class: Migration20261201000000 },
         { name: 'Migration20261202000000', class: Migration20261202000000 },
+        { name: 'Migration20261203000000', class: Migration20261203000000 },
       ],
     },
     ...(logger ? ormLogger(logger) : {}),

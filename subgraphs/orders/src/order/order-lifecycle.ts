@@ -4,7 +4,6 @@ import type { Completion } from '#clients/completion-webhook.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import {
   completeLines,
-  linesOf,
   lockOrders,
   markLinesRequested,
   recordStatusChanges,
@@ -30,9 +29,11 @@ export async function markScheduled(
     const locked = (await lockOrders(tx, { ids: [...noteOf.keys()] })).filter(
       (order) => order.status === 'VERIFIED',
     );
-    const ids = locked.map((order) => order.id);
-    await markLinesRequested(tx, ids);
-    const linesByOrder = Map.groupBy(await linesOf(tx, ids), (line) => line.orderId);
+    const lines = await markLinesRequested(
+      tx,
+      locked.map((order) => order.id),
+    );
+    const linesByOrder = Map.groupBy(lines, (line) => line.orderId);
     const changes: StatusChange[] = [];
     for (const order of locked) {
       const lines = linesByOrder.get(order.id) ?? [];
@@ -84,8 +85,8 @@ function refusalOf(
 
 /**
  * Records a factory's batch of completions in one transaction (a handful of
- * statements whatever its size). Every completion is checked first; one that
- * does not match refuses the whole batch and nothing changes. A repeat
+ * statements whatever its size). Every completion is checked against its
+ * line; one that does not match refuses the whole batch and nothing changes. A repeat
  * changes nothing; a line's production order is never rewritten. The last
  * line of a SCHEDULED order completes the order.
  */
@@ -94,32 +95,49 @@ export async function recordCompletions(
   factory: FactoryId,
   completions: readonly Completion[],
 ): Promise<BatchOutcome> {
-  return em.fork().transactional(async (tx) => {
-    const orders = await lockOrders(tx, { numbers: [...new Set(completions.map((c) => c.orderNumber))] });
-    const lines = await linesOf(
-      tx,
-      orders.map((order) => order.id),
-    );
-    const orderIdOf = new Map(orders.map((order) => [order.number, order.id]));
-    const lineById = new Map(lines.map((line) => [line.id, line]));
-    const lineOf = (completion: Completion) => {
-      const line = lineById.get(completion.lineId);
-      return line && line.orderId === orderIdOf.get(completion.orderNumber) ? line : undefined;
-    };
-    for (const [index, completion] of completions.entries()) {
-      const refusal = refusalOf(factory, completion, lineOf(completion));
-      if (refusal) return { refused: { ...refusal, reason: `completions.${index}: ${refusal.reason}` } };
-    }
-    const changed = await completeLines(
-      tx,
-      completions.map((completion) => ({ lineId: completion.lineId, completedAt: completion.completedAt })),
-    );
-    for (const line of lines) if (changed.has(line.id)) line.status = 'COMPLETED';
-    const linesByOrder = Map.groupBy(lines, (line) => line.orderId);
-    const changes = orders
-      .filter((order) => order.status === 'SCHEDULED' && everyLineCompleted(linesByOrder.get(order.id) ?? []))
-      .map((order) => changeStatus(order, linesByOrder.get(order.id)!, 'COMPLETE', 'every line completed'));
-    await recordStatusChanges(tx, changes);
-    return { recorded: changed.size, repeated: completions.length - changed.size };
-  });
+  try {
+    return await em.fork().transactional(async (tx) => {
+      const orders = await lockOrders(tx, { numbers: [...new Set(completions.map((c) => c.orderNumber))] });
+      // Completed and read in one round trip; a refusal below rolls the completion back.
+      const { changed, lines } = await completeLines(
+        tx,
+        orders.map((order) => order.id),
+        completions.map(({ lineId, productionOrderId, completedAt }) => ({
+          lineId,
+          productionOrderId,
+          completedAt,
+        })),
+      );
+      const orderIdOf = new Map(orders.map((order) => [order.number, order.id]));
+      const lineById = new Map(lines.map((line) => [line.id, line]));
+      const lineOf = (completion: Completion) => {
+        const line = lineById.get(completion.lineId);
+        return line && line.orderId === orderIdOf.get(completion.orderNumber) ? line : undefined;
+      };
+      for (const [index, completion] of completions.entries()) {
+        const refusal = refusalOf(factory, completion, lineOf(completion));
+        if (refusal) throw new Refused({ ...refusal, reason: `completions.${index}: ${refusal.reason}` });
+      }
+      const linesByOrder = Map.groupBy(lines, (line) => line.orderId);
+      const changes = orders
+        .filter(
+          (order) => order.status === 'SCHEDULED' && everyLineCompleted(linesByOrder.get(order.id) ?? []),
+        )
+        .map((order) => changeStatus(order, linesByOrder.get(order.id)!, 'COMPLETE', 'every line completed'));
+      await recordStatusChanges(tx, changes);
+      return { recorded: changed.size, repeated: completions.length - changed.size };
+    });
+  } catch (error) {
+    if (error instanceof Refused) return { refused: error.refusal };
+    throw error;
+  }
+}
+
+/** Thrown inside the transaction so that a refused batch changes nothing. */
+class Refused extends Error {
+  readonly refusal: Refusal;
+  constructor(refusal: Refusal) {
+    super(refusal.reason);
+    this.refusal = refusal;
+  }
 }

@@ -9,13 +9,12 @@ import {
 } from '../factory/factory-client.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import { markScheduled } from './order-lifecycle.ts';
+import type { StoredOrder } from './order-rows.ts';
 import {
   claimDueOrders,
-  linesOf,
   linkProductionOrders,
   recordScheduleFailures,
-  type StoredOrder,
-} from './order.repository.ts';
+} from './order-scheduling.repository.ts';
 
 export interface SchedulingDeps {
   orm: MikroORM;
@@ -34,7 +33,7 @@ export interface SchedulingDeps {
 }
 
 export interface SchedulingPass {
-  /** Claims due orders and sends them on; true when it claimed any (more may be due). */
+  /** Claims due orders and sends them on; true when it claimed a full batch (more may be due). */
   (): Promise<boolean>;
   /** Resolves when every pass already started has recorded its outcome. */
   settled(): Promise<void>;
@@ -57,19 +56,16 @@ export function schedulingPass(deps: SchedulingDeps): SchedulingPass {
 
   const pass = async (): Promise<boolean> => {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-    const orders = await claimDueOrders(deps.orm.em.fork(), leaseMs, batchSize);
+    const { orders, lines } = await claimDueOrders(deps.orm.em.fork(), leaseMs, batchSize);
     if (orders.length === 0) return false;
-    const lines = await linesOf(
-      deps.orm.em.fork(),
-      orders.map((order) => order.id),
-    );
     const running: Promise<void> = scheduleBatch(deps, orders, lines)
       .catch((error: unknown) =>
         deps.logger.error({ err: error }, 'scheduling batch failed; its claims run out'),
       )
       .finally(() => inFlight.delete(running));
     inFlight.add(running);
-    return true;
+    // Only a full batch means more are surely due: orders placed meanwhile kicked the loop again.
+    return orders.length === batchSize;
   };
   return Object.assign(pass, {
     settled: async () => {

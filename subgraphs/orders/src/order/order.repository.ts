@@ -1,85 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ProductKind } from '#catalogue/products.ts';
 import { ORDER_STATUS_CHANGED, type OrderStatusChangedPayload } from '../outbox/outbox-message.ts';
 import type { DraftLine } from './order-draft.ts';
 import type { OrderLine } from './order-line.entity.ts';
+import { toLine, toOrder, type LineRow, type OrderRow, type StoredOrder } from './order-rows.ts';
 import { notificationPayloads, ORDER_UPDATED_CHANNEL } from './order-notification.ts';
 import { toSnapshot } from './order-snapshot.ts';
-import type { Order, OrderSource, OrderStatus } from './order.entity.ts';
+import type { OrderSource } from './order.entity.ts';
+
+export type { StoredOrder } from './order-rows.ts';
 
 /**
- * All SQL of the order lifecycle (placement, scheduling, completion), set-based:
- * a batch of orders costs a few statements, not a few per order.
+ * The SQL of placement and of the status changes after it, set-based: a
+ * batch of orders costs a few statements, not a few per order (the
+ * scheduling pass's own in order-scheduling.repository.ts).
  */
-
-interface OrderRow {
-  id: string | number;
-  number: string;
-  client_request_id: string | null;
-  customer_id: string;
-  customer_name: string;
-  customer_email: string;
-  status: OrderStatus;
-  source: OrderSource;
-  placed_at: Date | string;
-  scheduled_at: Date | string | null;
-  completed_at: Date | string | null;
-  schedule_attempts: number;
-  next_schedule_at: Date | string | null;
-  last_schedule_error: string | null;
-  traceparent: string | null;
-  version: number;
-}
-
-interface LineRow {
-  id: string;
-  order_id: string | number;
-  position: number;
-  product: ProductKind;
-  factory: string;
-  quantity: number;
-  attributes: Record<string, unknown>;
-  status: OrderLine['status'];
-  production_order_id: string | null;
-  completed_at: Date | string | null;
-}
-
-const date = (value: Date | string | null) => (value === null ? null : new Date(value));
-
-export const toOrder = (row: OrderRow): Order =>
-  ({
-    id: Number(row.id),
-    number: row.number,
-    clientRequestId: row.client_request_id,
-    customerId: row.customer_id,
-    customerName: row.customer_name,
-    customerEmail: row.customer_email,
-    status: row.status,
-    source: row.source,
-    placedAt: new Date(row.placed_at),
-    scheduledAt: date(row.scheduled_at),
-    completedAt: date(row.completed_at),
-    scheduleAttempts: row.schedule_attempts,
-    nextScheduleAt: date(row.next_schedule_at),
-    lastScheduleError: row.last_schedule_error,
-    traceparent: row.traceparent,
-    version: row.version,
-  }) as Order;
-
-const toLine = (row: LineRow): OrderLine => ({
-  id: row.id,
-  orderId: Number(row.order_id),
-  position: row.position,
-  product: row.product,
-  factory: row.factory,
-  quantity: row.quantity,
-  attributes: row.attributes,
-  status: row.status,
-  productionOrderId: row.production_order_id,
-  completedAt: date(row.completed_at),
-});
-
-export type StoredOrder = ReturnType<typeof toOrder>;
 
 /** One status change to record: the order as it is right after it (its own copy) and its message. */
 export interface StatusChange {
@@ -102,8 +36,8 @@ export interface NewOrder {
   payload: OrderStatusChangedPayload;
 }
 
-const LINE_COLUMNS = `"id", "order_id", "position", "product", "factory", "quantity", "attributes", "status",
-  "production_order_id", "completed_at"`;
+/** A line's columns that no update changes, of the table aliased `l`. */
+const LINE_KEYS_OF_L = `l."id", l."order_id", l."position", l."product", l."factory", l."quantity", l."attributes"`;
 
 /**
  * Stores a placed order, its lines, its first history event, its outbox
@@ -175,89 +109,6 @@ export const findOrderByClientRequestId = async (em: EntityManager, clientReques
   return row ? toOrder(row) : null;
 };
 
-/** Lines of these orders, in order and position order. */
-export async function linesOf(em: EntityManager, orderIds: readonly number[]): Promise<OrderLine[]> {
-  if (orderIds.length === 0) return [];
-  const rows = await em.execute<LineRow[]>(
-    `select ${LINE_COLUMNS} from "orders"."order_line" where "order_id" in (?) order by "order_id", "position"`,
-    [orderIds],
-  );
-  return rows.map(toLine);
-}
-
-/**
- * Claims up to `limit` due VERIFIED orders (skipping those another process
- * holds) by moving their due time `leaseMs` ahead, and returns them.
- */
-export async function claimDueOrders(em: EntityManager, leaseMs: number, limit: number) {
-  const rows = await em.execute<OrderRow[]>(
-    `update "orders"."order" set "next_schedule_at" = now() + (? * interval '1 millisecond')
-      where "id" in (select "id" from "orders"."order"
-        where "status" = 'VERIFIED' and "next_schedule_at" <= now()
-        order by "next_schedule_at" limit ? for update skip locked)
-      returning *`,
-    [leaseMs, limit],
-  );
-  return rows.map(toOrder).sort((a, b) => a.id - b.id);
-}
-
-/**
- * Links each line to the production order its factory confirmed, the first
- * time only (a linked line is never rewritten). Returns the link each line
- * has now (null for a line that is not the given factory's).
- */
-export async function linkProductionOrders(
-  em: EntityManager,
-  receipts: readonly { lineId: string; factory: string; productionOrderId: string }[],
-): Promise<Map<string, string | null>> {
-  if (receipts.length === 0) return new Map();
-  // The select reads the snapshot from before the update, hence the coalesce.
-  const rows = await em.execute<{ line_id: string; recorded: string | null }[]>(
-    `with r as (select * from jsonb_to_recordset(?::jsonb) as r("line_id" uuid, "factory" text, "production_order_id" text)),
-      linked as (
-        update "orders"."order_line" as l set "production_order_id" = r."production_order_id",
-          "status" = case when l."status" = 'PENDING' then 'REQUESTED' else l."status" end
-        from r where l."id" = r."line_id" and l."factory" = r."factory" and l."production_order_id" is null
-        returning l."id")
-      select r."line_id", case when l."id" is null then null
-          else coalesce(l."production_order_id", r."production_order_id") end as "recorded"
-        from r left join "orders"."order_line" as l on l."id" = r."line_id" and l."factory" = r."factory"`,
-    [
-      JSON.stringify(
-        receipts.map((r) => ({
-          line_id: r.lineId,
-          factory: r.factory,
-          production_order_id: r.productionOrderId,
-        })),
-      ),
-    ],
-  );
-  return new Map(rows.map((row) => [row.line_id, row.recorded]));
-}
-
-/** Orders that stay VERIFIED after a failed attempt: each gets its error and its own next due time. */
-export async function recordScheduleFailures(
-  em: EntityManager,
-  failures: readonly { orderId: number; reason: string; delayMs: number }[],
-): Promise<void> {
-  if (failures.length === 0) return;
-  await em.execute(
-    `update "orders"."order" as o set "schedule_attempts" = o."schedule_attempts" + 1,
-        "last_schedule_error" = f."reason", "next_schedule_at" = now() + (f."delay_ms" * interval '1 millisecond')
-      from jsonb_to_recordset(?::jsonb) as f("order_id" bigint, "reason" text, "delay_ms" int)
-      where o."id" = f."order_id" and o."status" = 'VERIFIED'`,
-    [
-      JSON.stringify(
-        failures.map((f) => ({
-          order_id: f.orderId,
-          reason: f.reason.slice(0, 2000),
-          delay_ms: Math.round(f.delayMs),
-        })),
-      ),
-    ],
-  );
-}
-
 /** Locks these orders (in id order, so two batches cannot deadlock) for the caller's transaction. */
 export async function lockOrders(
   tx: EntityManager,
@@ -272,29 +123,67 @@ export async function lockOrders(
   return rows.map(toOrder);
 }
 
-/** Every still-PENDING line of these orders becomes REQUESTED. */
-export async function markLinesRequested(tx: EntityManager, orderIds: readonly number[]): Promise<void> {
-  if (orderIds.length === 0) return;
-  await tx.execute(
-    `update "orders"."order_line" set "status" = 'REQUESTED' where "order_id" in (?) and "status" = 'PENDING'`,
-    [orderIds],
+/**
+ * Every still-PENDING line of these orders becomes REQUESTED; returns all
+ * their lines as they are now, in order and position order (one round trip).
+ */
+export async function markLinesRequested(
+  tx: EntityManager,
+  orderIds: readonly number[],
+): Promise<OrderLine[]> {
+  if (orderIds.length === 0) return [];
+  // The select sees the snapshot from before the update: the updated lines come from its RETURNING.
+  const rows = await tx.execute<LineRow[]>(
+    `with u as (update "orders"."order_line" set "status" = 'REQUESTED'
+        where "order_id" in (?) and "status" = 'PENDING' returning "id", "status")
+    select ${LINE_KEYS_OF_L}, coalesce(u."status", l."status") as "status", l."production_order_id", l."completed_at"
+      from "orders"."order_line" l left join u on u."id" = l."id"
+      where l."order_id" in (?) order by l."order_id", l."position"`,
+    [orderIds, orderIds],
   );
+  return rows.map(toLine);
 }
 
-/** Marks these lines COMPLETED at their times; lines already COMPLETED are left alone. Returns the ids changed. */
+/**
+ * Marks these lines of `orderIds` COMPLETED at their times (lines already
+ * COMPLETED are left alone, and so is a line not linked to the completion's
+ * production order: it is refused, and an update would only hold its row
+ * lock against the scheduler linking it) and returns the ids changed and every line of `orderIds` as it
+ * is now, in one round trip.
+ */
 export async function completeLines(
   tx: EntityManager,
-  completions: readonly { lineId: string; completedAt: string }[],
-): Promise<Set<string>> {
-  if (completions.length === 0) return new Set();
-  const rows = await tx.execute<{ id: string }[]>(
-    `update "orders"."order_line" as l set "status" = 'COMPLETED', "completed_at" = c."completed_at"
-      from jsonb_to_recordset(?::jsonb) as c("line_id" uuid, "completed_at" timestamptz)
-      where l."id" = c."line_id" and l."status" <> 'COMPLETED'
-      returning l."id"`,
-    [JSON.stringify(completions.map((c) => ({ line_id: c.lineId, completed_at: c.completedAt })))],
+  orderIds: readonly number[],
+  completions: readonly { lineId: string; productionOrderId: string; completedAt: string }[],
+): Promise<{ changed: Set<string>; lines: OrderLine[] }> {
+  if (orderIds.length === 0) return { changed: new Set(), lines: [] };
+  // As above: the select sees the lines from before the update, so the changed ones are taken from u.
+  const rows = await tx.execute<(LineRow & { changed: boolean })[]>(
+    `with u as (update "orders"."order_line" as l set "status" = 'COMPLETED', "completed_at" = c."completed_at"
+        from jsonb_to_recordset(?::jsonb) as c("line_id" uuid, "production_order_id" text, "completed_at" timestamptz)
+        where l."id" = c."line_id" and l."order_id" in (?) and l."status" <> 'COMPLETED'
+          and l."production_order_id" = c."production_order_id"
+        returning l."id", l."status", l."completed_at")
+    select ${LINE_KEYS_OF_L}, coalesce(u."status", l."status") as "status", l."production_order_id",
+        coalesce(u."completed_at", l."completed_at") as "completed_at", u."id" is not null as "changed"
+      from "orders"."order_line" l left join u on u."id" = l."id"
+      where l."order_id" in (?) order by l."order_id", l."position"`,
+    [
+      JSON.stringify(
+        completions.map((c) => ({
+          line_id: c.lineId,
+          production_order_id: c.productionOrderId,
+          completed_at: c.completedAt,
+        })),
+      ),
+      orderIds,
+      orderIds,
+    ],
   );
-  return new Set(rows.map((row) => row.id));
+  return {
+    changed: new Set(rows.filter((row) => row.changed).map((row) => row.id)),
+    lines: rows.map(toLine),
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '#kit/logger.ts';
 import { backoffDelay } from '#kit/backoff.ts';
 import type { OutboxSink } from './outbox-message.ts';
-import { advanceLowWater, markDelivered, takeSinkOver, undeliveredMessages } from './outbox.repository.ts';
+import { advanceLowWater, markDelivered, takeUndeliveredMessages } from './outbox.repository.ts';
 import { createSinkLocks, type SinkLocks } from './sink-lock.ts';
 
 const LOW_WATER_EVERY_MS = 1000;
@@ -49,13 +49,18 @@ export function outboxPass(deps: OutboxDispatcherDeps) {
     const lock = await locks.tryLock(sink.name);
     if (!lock) return false;
     try {
-      const messages = await undeliveredMessages(deps.orm.em.fork(), sink.name, batchSize);
+      const { messages, takenOver } = await takeUndeliveredMessages(
+        deps.orm.em.fork(),
+        sink.name,
+        holder,
+        batchSize,
+      );
       if (messages.length === 0) {
         await maybeAdvanceLowWater(sink.name);
         return false;
       }
       try {
-        if (await takeSinkOver(deps.orm.em.fork(), sink.name, holder)) sink.resume?.();
+        if (takenOver) sink.resume?.();
         await inLinkedSpans(
           'orders.outbox.deliver',
           'order.outbox_delivered',
