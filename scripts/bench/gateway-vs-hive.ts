@@ -21,6 +21,7 @@ import { meter } from './gateway/cpu.ts';
 import { addedLatency, combine, hammer, post, type Load, type Target } from './gateway/load.ts';
 import { bodyOf, ORDERS_ONLY, PAGE, recordFetches, seedPage } from './gateway/page.ts';
 import { spawnService, startStack, type Service } from './gateway/services.ts';
+import { goalRow, printGoals } from './lib/goals.ts';
 
 const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const arg = (name: string, fallback: number) => Number(option(name) ?? fallback);
@@ -213,32 +214,24 @@ try {
     ),
   );
 
-  const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  const versus = (a: string, b: string) => ({
-    value: `${(rps(a) / rps(b)).toFixed(2)}× (p99 ${p99(a)} vs ${p99(b)} ms)`,
-    goal: '≥ 1.0, p99 no worse',
-    result: check(rps(a) >= rps(b) && p99(a) <= p99(b)),
-  });
+  const versus = (a: string, b: string) =>
+    goalRow(
+      `${(rps(a) / rps(b)).toFixed(2)}× (p99 ${p99(a)} vs ${p99(b)} ms)`,
+      '≥ 1.0, p99 no worse',
+      rps(a) >= rps(b) && p99(a) <= p99(b),
+    );
   const ours = added['ours (dedupe on)']!;
-  console.log('\nGoals (issue 16, 1 and 2):');
-  console.table({
+  const versusSlowest = rps('ours (dedupe off)') / rps(slowest);
+  printGoals('issue 16, 1 and 2', {
     'RPS ours / hive, dedupe on': versus('ours (dedupe on)', 'hive (dedupe on)'),
     'RPS ours / hive, dedupe off': versus('ours (dedupe off)', 'hive (dedupe off)'),
-    [`RPS ours (dedupe off) / slowest fetch alone (${slowest.replace('alone: ', '')})`]: {
-      value: fixed(rps('ours (dedupe off)') / rps(slowest)),
-      goal: '≥ 0.9',
-      result: check(rps('ours (dedupe off)') / rps(slowest) >= 0.9),
-    },
-    'added median ms over orders direct (ours)': {
-      value: fixed(ours.median),
-      goal: '≤ 2',
-      result: check(ours.median <= 2),
-    },
-    'added p99 ms over orders direct (ours)': {
-      value: fixed(ours.p99),
-      goal: '≤ 5',
-      result: check(ours.p99 <= 5),
-    },
+    [`RPS ours (dedupe off) / slowest fetch alone (${slowest.replace('alone: ', '')})`]: goalRow(
+      fixed(versusSlowest),
+      '≥ 0.9',
+      versusSlowest >= 0.9,
+    ),
+    'added median ms over orders direct (ours)': goalRow(fixed(ours.median), '≤ 2', ours.median <= 2),
+    'added p99 ms over orders direct (ours)': goalRow(fixed(ours.p99), '≤ 5', ours.p99 <= 5),
   });
   // Where every process shares the same cores, a page can go no faster than its CPU (all processes)
   // allows: the ratio above is capped by the slowest fetch's share of the page's CPU.

@@ -29,6 +29,7 @@ import { backendCpuBetween, backendCpuMs, cpuMsOf, loadAverage, percentile } fro
 import { listenForStatuses } from './lib/order-statuses.ts';
 import { seedDeliveredOutbox, verifyOrders } from './lib/orders-verification.ts';
 import { parseCrashes, restartableFerretDb, scheduleCrashes } from './lib/crashes.ts';
+import { goalRow, printGoals } from './lib/goals.ts';
 import { benchSecrets } from './secrets.ts';
 import {
   localUrl,
@@ -286,3 +287,31 @@ console.log(
     '; CPU ms/order: c customers, f factory, o orders, g gateway, m FerretDB (when started here),' +
     " p PostgreSQL backends of the run's database (this machine's server)",
 );
+
+// Issue 15's goals 1 and 5 (and 3 when rows were seeded), from this checkout's rows.
+const ours = results.filter((row) => row.checkout === 'this');
+const kept = ours.filter((row) => row['completed /s'] >= 0.97 * row['offered /s']);
+const broken = ours.reduce(
+  (sum, row) => sum + row['not COMPLETE'] + row['wrong history'] + row['outbox not once'],
+  0,
+);
+const best = Math.max(0, ...ours.map((row) => row['completed /s']));
+printGoals('issue 15, 1, 3 and 5', {
+  [`placement → COMPLETE sustained for ${SECONDS} s`]: goalRow(
+    `${best} /s at best; kept up (≥ 97%) to ${Math.max(0, ...kept.map((row) => row['offered /s']))} /s offered`,
+    '≥ 300 /s for 60 s',
+    SECONDS >= 60 && kept.some((row) => row['offered /s'] >= 300),
+  ),
+  ...Object.fromEntries(
+    ours.map((row) => [
+      `place → COMPLETE p50 / p99 at ${row['offered /s']} /s`,
+      goalRow(
+        `${row['place→COMPLETE p50 ms']} / ${row['place→COMPLETE p99 ms']} ms`,
+        'reported; every order completes',
+        Number.isFinite(row['place→COMPLETE p99 ms']),
+      ),
+    ]),
+  ),
+  [`orders not COMPLETE, wrong history, outbox not once${crashes.length ? ' (with the crashes)' : ''}${SEED ? ` (${SEED} delivered rows seeded)` : ''}`]:
+    goalRow(broken, '0', broken === 0),
+});
