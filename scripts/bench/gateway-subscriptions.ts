@@ -30,6 +30,7 @@ import { signGatewayIdentity } from '#kit/service-token.ts';
 import { freePort } from '#kit/ferretdb.ts';
 import { rssMiB, spawnService, startStack, type Service } from './gateway/services.ts';
 import { pct, post } from './gateway/load.ts';
+import { goalRow, printGoals, type GoalRow } from './lib/goals.ts';
 import { cpuMs, startSubscribers, type Report, type Subscribers } from './gateway/subscriber-processes.ts';
 
 const { values } = parseArgs({
@@ -207,7 +208,7 @@ const settled = async (gatewayUrl: string, numbers: string[]) => {
 
 type LatencyRow = Record<string, string | number>;
 const latencyRows: Record<string, LatencyRow> = {};
-const latencyOk: Record<string, boolean> = {};
+const latencyGoals: Record<string, GoalRow> = {};
 
 /** Phase 1 for one tree (or Hive Gateway, on this tree's orders). */
 async function latencyPhase(tree: Tree, round: number) {
@@ -312,8 +313,12 @@ async function latencyPhase(tree: Tree, round: number) {
       'clients CPU %': Math.round((after.clients - before.clients) / seconds / 10),
       load: avg(),
     };
-    latencyOk[label] =
-      pct(all, 99) < 50 && short === 0 && misordered === 0 && expectedClients === SUBSCRIBERS;
+    latencyGoals[`${label}: commit → client p99, ${SUBSCRIBERS} subscribers, nothing lost, in order`] =
+      goalRow(
+        `p99 ${pct(all, 99)} ms; ${expectedClients} accepted, ${short} short, ${misordered} misordered`,
+        '< 50 ms, all accepted, none short or misordered',
+        pct(all, 99) < 50 && short === 0 && misordered === 0 && expectedClients === SUBSCRIBERS,
+      );
     await Promise.all([...latency, direct].map((c) => c.stop()));
     clients.length = 0;
   } finally {
@@ -324,7 +329,7 @@ async function latencyPhase(tree: Tree, round: number) {
 }
 
 const idleRows: Record<string, Record<string, string | number>> = {};
-const idleOk: Record<string, boolean> = {};
+const idleGoals: Record<string, GoalRow> = {};
 
 /** Phase 2 for one tree: IDLE subscribers over two gateway processes. */
 async function idlePhase(tree: Tree, round: number) {
@@ -369,7 +374,11 @@ async function idlePhase(tree: Tree, round: number) {
       'KB/subscriber': +(((held.total - baseline.total) * 1024) / Math.max(accepted, 1)).toFixed(1),
       load: avg(),
     };
-    idleOk[label] = accepted === IDLE && held.total <= 1024;
+    idleGoals[`${label}: ${IDLE} idle subscribers (gateways + orders)`] = goalRow(
+      `${accepted} accepted, ${Math.round(held.total)} MiB`,
+      'all accepted, ≤ 1,024 MiB',
+      accepted === IDLE && held.total <= 1024,
+    );
     await Promise.all(idle.map((c) => c.stop()));
     clients.length = 0;
   } finally {
@@ -396,21 +405,7 @@ try {
     console.log(`\n${IDLE} idle subscribers over two gateway processes:`);
     console.table(idleRows);
   }
-  console.log('\nGoals (issue 16, 3):');
-  console.table({
-    ...Object.fromEntries(
-      Object.entries(latencyOk).map(([label, ok]) => [
-        `${label}: commit → client p99 < 50 ms, ${SUBSCRIBERS} subscribers, nothing lost, in order`,
-        ok ? 'met' : 'NOT met',
-      ]),
-    ),
-    ...Object.fromEntries(
-      Object.entries(idleOk).map(([label, ok]) => [
-        `${label}: ${IDLE} idle subscribers all accepted, ≤ 1 GiB (gateways + orders)`,
-        ok ? 'met' : 'NOT met',
-      ]),
-    ),
-  });
+  printGoals('issue 16, 3', { ...latencyGoals, ...idleGoals });
 } finally {
   await Promise.all(clients.map((c) => c.stop()));
   for (const service of [...running].reverse()) await service.stop();
