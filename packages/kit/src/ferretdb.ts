@@ -10,7 +10,7 @@ import { sleep } from './sim-time.ts';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const toolDir = join(root, 'tools', 'ferretdb');
 // Named by its patch level, so a binary built before the patch is never taken for the patched one.
-const localBinary = join(root, '.tools', 'bin', 'ferretdb-1.24.2-p1');
+const localBinary = join(root, '.tools', 'bin', 'ferretdb-1.24.2-p2');
 
 /**
  * Finds the FerretDB binary, building it the first time (pinned in tools/ferretdb/go.mod, with
