@@ -119,6 +119,9 @@ function mostAtOnce(received: Iterable<Received>): number {
   return most;
 }
 
+/** CPU ms of FerretDB so far, when this benchmark started it (NaN with MONGODB_URL). */
+const ferretCpuMs = () => (mongo.pid ? cpuMsOf({ ferretdb: mongo.pid }).ferretdb! : NaN);
+
 async function production(root: string, mongoUrl: string, jobsPerSecond: number, index: number) {
   const prefix = `ff_bench_fac_${Date.now().toString(36)}_${index}_`;
   const secrets = benchSecrets();
@@ -128,8 +131,10 @@ async function production(root: string, mongoUrl: string, jobsPerSecond: number,
   try {
     const loadBefore = loadAverage();
     let cpuAtWindow = 0;
+    let ferretCpuAtWindow = 0;
     const windowTimer = setTimeout(() => {
       cpuAtWindow = cpuMsOf({ factory: factory.child.pid! }).factory!;
+      ferretCpuAtWindow = ferretCpuMs();
     }, WARMUP * 1000);
     const authorization = `Basic ${Buffer.from(secrets.FACTORY_BOOTSTRAP_CLIENT).toString('base64')}`;
     // Logged in once before the load, as the order service is: a burst of first logins is rate limited.
@@ -149,6 +154,7 @@ async function production(root: string, mongoUrl: string, jobsPerSecond: number,
     });
     clearTimeout(windowTimer);
     const cpuAtEnd = cpuMsOf({ factory: factory.child.pid! }).factory!;
+    const ferretCpuAtEnd = ferretCpuMs();
     const windowStart = started + WARMUP * 1000;
     const windowEnd = windowStart + SECONDS * 1000;
     const receipts = sent.answers.flatMap((answer) => {
@@ -192,7 +198,10 @@ async function production(root: string, mongoUrl: string, jobsPerSecond: number,
       'completed twice': [...receiver.completions.values()].filter((received) => received.count > 1).length,
       'completions not asked for': [...receiver.completions.keys()].filter((id) => !wanted.has(id)).length,
       'most at once': `${mostAtOnce(receiver.completions.values())}/${LINES}`,
-      'CPU ms/job': +((cpuAtEnd - cpuAtWindow) / Math.max(1, completedInWindow)).toFixed(2),
+      'factory CPU ms/job': +((cpuAtEnd - cpuAtWindow) / Math.max(1, completedInWindow)).toFixed(2),
+      'FerretDB CPU ms/job': +((ferretCpuAtEnd - ferretCpuAtWindow) / Math.max(1, completedInWindow)).toFixed(
+        2,
+      ),
       load: `${loadBefore}→${loadAfter}`,
       ...(factory.child.exitCode !== null ? { 'exited early': String(factory.child.exitCode) } : {}),
       ...(sent.firstError ? { 'first error': sent.firstError.slice(0, 80) } : {}),
