@@ -256,6 +256,12 @@ async function dropDatabase(mongoUrl: string, name: string) {
 async function seedProductionOrders(mongoUrl: string, database: string, count: number) {
   const mongo = await new MongoClient(mongoUrl).connect();
   const collection = mongo.db(database).collection('production_orders');
+  // The indexes a long-running factory has had since its first start (its ensureIndexes), made
+  // before the documents: built afterwards over a million, at the factory's start, they held
+  // SQLite's write lock past the factory's lease.
+  await collection.createIndex({ orderNumber: 1, lineId: 1 }, { unique: true });
+  await collection.createIndex({ status: 1, queuedAt: 1 });
+  await collection.createIndex({ 'webhook.state': 1, 'webhook.nextAttemptAt': 1 });
   const at = new Date(Date.now() - 86_400_000);
   const ids: ObjectId[] = [];
   for (let first = 0; first < count; first += 10_000) {
