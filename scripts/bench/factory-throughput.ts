@@ -219,6 +219,7 @@ async function startFactoryWith(
   prefix: string,
   webhookUrl: string,
   secrets: ReturnType<typeof benchSecrets>,
+  readyWithinMs = 60_000,
 ) {
   const port = await freePort();
   const child: ChildProcess = spawnService('factory', {
@@ -238,7 +239,7 @@ async function startFactoryWith(
       ORDERS_WEBHOOK_URL: webhookUrl,
     },
   });
-  await waitReady('factory', port, child);
+  await waitReady('factory', port, child, readyWithinMs);
   return { child, port, url: localUrl(port, '/graphql') };
 }
 
@@ -338,7 +339,9 @@ async function entities(root: string, mongoUrl: string, index: number) {
   const secrets = benchSecrets();
   const receiver = await startReceiver(secrets.WEBHOOK_SECRET_WIDGETS);
   console.error(`entities: ${seeded.length} production orders seeded; starting ${treeOf(root)}'s factory`);
-  const factory = await startFactoryWith(root, mongoUrl, prefix, receiver.url, secrets);
+  // Its start reads every stored production order once (FerretDB scans): about 2 minutes a million.
+  const readyWithinMs = 60_000 + seeded.length * 0.3;
+  const factory = await startFactoryWith(root, mongoUrl, prefix, receiver.url, secrets, readyWithinMs);
   try {
     // A page's production orders: 7 of the newest (a page shows recent orders).
     const page = seeded

@@ -130,12 +130,11 @@ export async function startFerretDb(options: {
  * A MongoDB-wire server for one run (tests, benchmarks): `MONGODB_URL` when
  * set, else a FerretDB on a temporary directory that `stop()` removes.
  */
-export async function throwawayMongo(
-  label: string,
-): Promise<{
+export async function throwawayMongo(label: string): Promise<{
   url: string;
   stop(): Promise<void>;
-  /** FerretDB's, when started here (for CPU figures). */ pid?: number;
+  /** FerretDB's process id, when started here (for CPU figures). */
+  pid?: number;
 }> {
   const configured = process.env.MONGODB_URL;
   if (configured) return { url: configured, stop: async () => {} };
