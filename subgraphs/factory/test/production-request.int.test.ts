@@ -181,4 +181,41 @@ describe('idempotent resubmission', () => {
     });
     expect(errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'lines.0' });
   });
+
+  it('answers requests arriving together (stored as one batch) each as if alone', async () => {
+    const distinct = Array.from({ length: 12 }, (_, i) => ({
+      orderNumber: `ORD-C${i}`,
+      lines: [widget(), widget({ lineId: lineUuid('l2'), quantity: 1 + (i % 3) })],
+    }));
+    const repeated = { orderNumber: 'ORD-CR', lines: [widget()] };
+    const contested = { orderNumber: 'ORD-CX', lines: [widget()] };
+    const before = await stored();
+    const answers = await Promise.all(
+      [
+        ...distinct,
+        repeated,
+        repeated,
+        repeated,
+        contested,
+        { ...contested, lines: [widget({ quantity: 7 })] },
+      ].map((input) => submit(factory.url, 'widgets', input)),
+    );
+    const ids = (answer: (typeof answers)[number]) =>
+      answer.data?.submitProductionRequest.productionOrders.map((order) => order.id);
+    for (const [i, answer] of answers.slice(0, distinct.length).entries()) {
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.submitProductionRequest.orderNumber).toBe(`ORD-C${i}`);
+      expect(answer.data!.submitProductionRequest.productionOrders.map((order) => order.quantity)).toEqual([
+        2,
+        1 + (i % 3),
+      ]);
+    }
+    const [r1, r2, r3, c1, c2] = answers.slice(distinct.length);
+    expect(ids(r2!)).toEqual(ids(r1!));
+    expect(ids(r3!)).toEqual(ids(r1!));
+    // One of the two configurations of the contested line wins; the other is refused.
+    expect([c1, c2].filter((answer) => answer!.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(1);
+    expect(new Set(answers.flatMap((answer) => ids(answer) ?? [])).size).toBe(distinct.length * 2 + 2);
+    expect(await stored()).toBe(before + distinct.length * 2 + 2);
+  });
 });

@@ -7,6 +7,8 @@ import { agendaScheduler, registerJobs } from '../jobs/production-jobs.ts';
 import { GroupCommit } from '../production/group-commit.ts';
 import { ProductionOrderRepository } from '../production/production-order.repository.ts';
 import type { ProductionOrderDoc } from '../production/production-order.ts';
+import type { ReceiveRequests } from '../production/production-request.service.ts';
+import { ReceiptBatcher } from '../production/receipt-batcher.ts';
 import { ProductionService } from '../production/production.service.ts';
 import { WebhookService } from '../webhooks/webhook.service.ts';
 import type { FactoryId } from './factories.ts';
@@ -21,6 +23,8 @@ export interface FactoryUnit extends FactoryView {
   agenda: Agenda;
   /** Queues production orders just stored and fills free production lines (after a production request). */
   dispatch(added: readonly ProductionOrderDoc[]): Promise<void>;
+  /** Stores production requests, batched with the others arriving meanwhile. */
+  receive: ReceiveRequests;
   /** Stops taking jobs and waits for running ones. */
   stop(): Promise<void>;
 }
@@ -79,12 +83,14 @@ export async function startFactoryUnit(
   webhooks.owe(live.filter((doc) => doc.status === 'COMPLETED' && doc.webhook?.state === 'PENDING'));
   await agenda.start();
 
+  const dispatch = async (added: readonly ProductionOrderDoc[]) => production.add(added);
   return {
     ...view,
     orders,
     production,
     agenda,
-    dispatch: async (added) => production.add(added),
+    dispatch,
+    receive: new ReceiptBatcher({ orders, dispatch }, id).receive,
     stop: async () => {
       await drainAgenda(agenda);
       production.stop();

@@ -81,26 +81,27 @@ const sameConfiguration = (a: ProductionConfiguration, b: ProductionConfiguratio
 
 type ProductionConfiguration = Pick<ProductionOrderDoc, 'product' | 'quantity' | 'attributes'>;
 
-type Deps = {
+export type StoreDeps = {
   orders: ProductionOrderRepository;
   /** Queues the orders just stored and fills free lines. */
   dispatch: (added: readonly ProductionOrderDoc[]) => Promise<void>;
 };
 
+/** Stores requests, one outcome each: the factory's ReceiptBatcher (`storeRequests` for its batch). */
+export type ReceiveRequests = (requests: readonly ProductionRequest[]) => Promise<Outcome[]>;
+
 /**
  * Stores one production order per line, idempotently on (orderNumber, lineId):
  * a resubmission gets the stored orders back and creates nothing; the same
  * key with a different configuration is a CONFLICT. Then the factory fills its
- * free lines (not awaited: the receipt answers at once, and a lost dispatch is
- * redone by the sweep).
+ * free lines (not awaited: the receipt answers at once, and what was stored is
+ * queued again when the owner's state is rebuilt at start).
  */
 export async function submitProductionRequest(
-  deps: Deps,
-  factory: FactoryId,
+  receive: ReceiveRequests,
   request: ProductionRequest,
-  now = new Date(),
 ): Promise<ProductionOrderDoc[]> {
-  const [outcome] = await storeRequests(deps, factory, [request], now);
+  const [outcome] = await receive([request]);
   if ('error' in outcome!) throw outcome.error;
   return outcome!.orders;
 }
@@ -116,14 +117,12 @@ export type BatchResult =
  * one gets its error (field prefixed `requests.<i>.`) and the others are stored.
  */
 export async function submitProductionRequests(
-  deps: Deps,
-  factory: FactoryId,
+  receive: ReceiveRequests,
   requests: readonly ProductionRequest[],
-  now = new Date(),
 ): Promise<BatchResult[]> {
   if (requests.length > MAX_REQUESTS_PER_BATCH)
     throw new ValidationError('requests', `must list at most ${MAX_REQUESTS_PER_BATCH} requests`);
-  const outcomes = await storeRequests(deps, factory, requests, now);
+  const outcomes = await receive(requests);
   return outcomes.map((outcome, index) =>
     'error' in outcome
       ? { orderNumber: requests[index]!.orderNumber, error: batchErrorOf(outcome.error, index) }
@@ -131,7 +130,7 @@ export async function submitProductionRequests(
   );
 }
 
-type Outcome = { orders: ProductionOrderDoc[] } | { error: DomainError };
+export type Outcome = { orders: ProductionOrderDoc[] } | { error: DomainError };
 
 const keyOf = productionKeyOf;
 
@@ -143,8 +142,8 @@ const keyOf = productionKeyOf;
  * stored production order (looked up by `_id`) and CONFLICT. A key whose production order is
  * missing (a crash between the two inserts, before any receipt was answered) gets it now.
  */
-async function storeRequests(
-  deps: Deps,
+export async function storeRequests(
+  deps: StoreDeps,
   factory: FactoryId,
   requests: readonly ProductionRequest[],
   now: Date,
@@ -209,7 +208,7 @@ async function storeRequests(
  * Lines stored before keys existed (an older factory's data): the unique index on (orderNumber,
  * lineId) refused them again; answer with the stored ones (found by a scan, on this rare path).
  */
-async function answerWithStored(deps: Deps, outcomes: Outcome[], lost: ProductionOrderDoc[]) {
+async function answerWithStored(deps: StoreDeps, outcomes: Outcome[], lost: ProductionOrderDoc[]) {
   const lostKeys = new Set(lost.map(keyOf));
   const numbers = [...new Set(lost.map((doc) => doc.orderNumber))];
   const winners = new Map(

@@ -72,20 +72,12 @@ export const productionResolvers: Resolvers = {
   Mutation: {
     submitProductionRequest: async (_parent, { factory, input }, context) => {
       const unit = await requestedFactory(context, factory);
-      const productionOrders = await submitProductionRequest(
-        { orders: unit.orders, dispatch: unit.dispatch },
-        unit.id,
-        requestOf(input),
-      );
+      const productionOrders = await submitProductionRequest(unit.receive, requestOf(input));
       return { factory: unit, orderNumber: productionOrders[0]!.orderNumber, productionOrders };
     },
     submitProductionRequests: async (_parent, { factory, requests }, context) => {
       const unit = await requestedFactory(context, factory);
-      const results = await submitProductionRequests(
-        { orders: unit.orders, dispatch: unit.dispatch },
-        unit.id,
-        requests.map(requestOf),
-      );
+      const results = await submitProductionRequests(unit.receive, requests.map(requestOf));
       return results.map((result) =>
         'error' in result
           ? { orderNumber: result.orderNumber, receipt: null, error: result.error }

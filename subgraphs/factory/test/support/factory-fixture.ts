@@ -66,7 +66,10 @@ export const submit = (
   authorization: string | null = basic(CLIENT.name, CLIENT.secret),
 ) =>
   graphql<{
-    submitProductionRequest: { productionOrders: { id: string; lineId: string; status: string }[] };
+    submitProductionRequest: {
+      orderNumber: string;
+      productionOrders: { id: string; lineId: string; status: string; quantity: number }[];
+    };
   }>(url, SUBMIT, { factory, input }, null, authorization ? { authorization } : {});
 
 export const SUBMIT_BATCH = /* GraphQL */ `
