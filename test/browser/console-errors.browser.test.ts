@@ -1,32 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startSupergraph, type Supergraph } from '../support/stack.ts';
-import {
-  buildConsoleIfMissing,
-  chromiumPresent,
-  launchChromium,
-  navLink,
-  recordingContext,
-  signInAs,
-} from './console-support.ts';
+import { describe, expect, it } from 'vitest';
+import { consoleSuite, chromiumPresent, navLink, recordingContext, signInAs } from './console-support.ts';
 
 /** What the board shows when the gateway refuses its page (here: a cost limit far below what a page costs). */
 describe.skipIf(!chromiumPresent)('the console when the gateway refuses a query', () => {
-  let stack: Supergraph;
-  let browser: Browser;
-  beforeAll(async () => {
-    await buildConsoleIfMissing();
-    stack = await startSupergraph({ gateway: { MAX_COST: '50' } });
-    browser = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const suite = consoleSuite({ gateway: { MAX_COST: '50' } });
 
   it('says why on the board instead of showing an empty floor', async () => {
-    const { context } = await recordingContext(browser);
-    const page = await signInAs(context, stack.gateway.http.url, 'viewer');
+    const { context } = await recordingContext(suite.browser);
+    const page = await signInAs(context, suite.stack.gateway.http.url, 'viewer');
     await navLink(page, 'Live board').click();
     const alert = page.getByRole('alert').filter({ hasText: 'The orders could not be loaded' });
     await alert.waitFor();

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { graphql } from '#kit/testing/graphql-client.ts';
-import { startSupergraph, type Supergraph } from '../support/stack.ts';
-import {
-  ARTEFACTS,
-  buildConsoleIfMissing,
-  chromiumPresent,
-  launchChromium,
-  recordingContext,
-  signInAs,
-} from './console-support.ts';
+import { ARTEFACTS, consoleSuite, chromiumPresent, recordingContext, signInAs } from './console-support.ts';
 
 const ORDERS = 1_000;
 const CONCURRENCY = 10;
@@ -28,22 +20,12 @@ const timed = async (act: () => Promise<unknown>, done: () => Promise<unknown>) 
  * should stay responsive; the figures are printed for the docs.
  */
 describe.skipIf(!chromiumPresent)('the live board under 1,000 orders', () => {
-  let stack: Supergraph;
-  let browser: Browser;
+  const suite = consoleSuite({ all: { SIM_TIME_SCALE: '0.01' }, orders: { JOB_POLL_MS: '50' } });
   let page: Page;
-  beforeAll(async () => {
-    await buildConsoleIfMissing();
-    stack = await startSupergraph({ all: { SIM_TIME_SCALE: '0.01' }, orders: { JOB_POLL_MS: '50' } });
-    browser = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  }, 120_000);
 
   it('keeps up with the stream and answers filters and paging quickly', async () => {
-    const { context } = await recordingContext(browser);
-    page = await signInAs(context, stack.gateway.http.url, 'viewer');
+    const { context } = await recordingContext(suite.browser);
+    page = await signInAs(context, suite.stack.gateway.http.url, 'viewer');
     await page.getByRole('heading', { name: 'Live board' }).waitFor();
     await page.evaluate(() => {
       const long: number[] = ((window as unknown as { longTasks: number[] }).longTasks = []);
@@ -56,7 +38,7 @@ describe.skipIf(!chromiumPresent)('the live board under 1,000 orders', () => {
     });
 
     const customer = await graphql<{ createCustomer: { id: string } }>(
-      stack.url,
+      suite.stack.url,
       'mutation { createCustomer(input: { name: "Load Tester", email: "load@example.com" }) { id } }',
       {},
       'operator',
@@ -69,7 +51,7 @@ describe.skipIf(!chromiumPresent)('the live board under 1,000 orders', () => {
         while (next < ORDERS) {
           next++;
           const placed = await graphql(
-            stack.url,
+            suite.stack.url,
             'mutation ($id: ID!) { placeOrder(input: { customerId: $id, lines: [{ product: WIDGET, quantity: 1 }] }) { number } }',
             { id: customerId },
             'operator',
@@ -100,7 +82,7 @@ describe.skipIf(!chromiumPresent)('the live board under 1,000 orders', () => {
       .poll(
         async () => {
           const complete = await graphql<{ orders: { totalCount: number } }>(
-            stack.url,
+            suite.stack.url,
             '{ orders(first: 1, status: COMPLETE) { totalCount } }',
             {},
             'viewer',

@@ -1,15 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '#kit/testing/graphql-client.ts';
-import { startSupergraph, type Supergraph } from '../support/stack.ts';
-import {
-  buildConsoleIfMissing,
-  chromiumPresent,
-  launchChromium,
-  navLink,
-  recordingContext,
-  signInAs,
-} from './console-support.ts';
+import { consoleSuite, chromiumPresent, navLink, recordingContext, signInAs } from './console-support.ts';
 
 /**
  * A screen whose subscription hears nothing (an order changed before the subscription was
@@ -18,20 +9,10 @@ import {
  * refetching can bring the order in.
  */
 describe.skipIf(!chromiumPresent)('the console when subscription events never reach it', () => {
-  let stack: Supergraph;
-  let browser: Browser;
-  beforeAll(async () => {
-    await buildConsoleIfMissing();
-    stack = await startSupergraph({ all: { SIM_TIME_SCALE: '0.01' }, orders: { JOB_POLL_MS: '50' } });
-    browser = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const suite = consoleSuite({ all: { SIM_TIME_SCALE: '0.01' }, orders: { JOB_POLL_MS: '50' } });
 
   it('shows an order placed meanwhile on the board, COMPLETE, within a refresh period', async () => {
-    const { context } = await recordingContext(browser);
+    const { context } = await recordingContext(suite.browser);
     let dropped = 0;
     await context.routeWebSocket(/\/graphql$/, (socket) => {
       const server = socket.connectToServer();
@@ -44,20 +25,20 @@ describe.skipIf(!chromiumPresent)('the console when subscription events never re
         socket.send(message);
       });
     });
-    const page = await signInAs(context, stack.gateway.http.url, 'viewer');
+    const page = await signInAs(context, suite.stack.gateway.http.url, 'viewer');
     await navLink(page, 'Live board').click();
     await page.getByText('No orders yet').waitFor();
     // Past the refetch the board makes just after mounting: only the periodic one can find the order.
     await page.waitForTimeout(2500);
 
     const customer = await graphql<{ createCustomer: { id: string } }>(
-      stack.url,
+      suite.stack.url,
       'mutation { createCustomer(input: { name: "Unheard", email: "unheard@example.com" }) { id } }',
       {},
       'operator',
     );
     const placed = await graphql<{ placeOrder: { number: string } }>(
-      stack.url,
+      suite.stack.url,
       'mutation ($id: ID!) { placeOrder(input: { customerId: $id, lines: [{ product: WIDGET, quantity: 1 }] }) { number } }',
       { id: customer.data!.createCustomer.id },
       'operator',

@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { build } from 'vite';
 import { CONSOLE_DIST } from '../../gateway/src/console/route.ts';
+import { startSupergraph, type Supergraph } from '../support/stack.ts';
+import { launchChromium } from '../support/browser.ts';
 
 export { CHROMIUM, chromiumPresent, launchChromium, outsideLocalhost } from '../support/browser.ts';
 /** Screenshots of every screen, for anyone to look at (ignored by git). */
@@ -16,6 +18,25 @@ export async function buildConsoleIfMissing() {
       configFile: fileURLToPath(new URL('../../gateway/console/vite.config.ts', import.meta.url)),
     });
   }
+}
+
+/**
+ * A console suite's stack and browser: the console built if missing, the supergraph started (with
+ * these overrides) and Chromium launched before its tests, both closed after them. The fields are
+ * set once `beforeAll` has run.
+ */
+export function consoleSuite(overrides: Parameters<typeof startSupergraph>[0] = {}) {
+  const suite = {} as { stack: Supergraph; browser: Browser };
+  beforeAll(async () => {
+    await buildConsoleIfMissing();
+    suite.stack = await startSupergraph(overrides);
+    suite.browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.stack?.close();
+  }, 120_000);
+  return suite;
 }
 
 /** A 1280 × 800 context that records every URL the page asks for (HTTP and WebSocket). */

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import { signToken } from '#kit/auth.ts';
 import { graphql } from '#kit/testing/graphql-client.ts';
 import { bearer } from '#kit/testing/tokens.ts';
-import { startSupergraph, type Supergraph } from '../support/stack.ts';
 import {
-  buildConsoleIfMissing,
   checkScreen,
   chromiumPresent,
   CHROMIUM,
-  launchChromium,
+  consoleSuite,
   navLink,
   outsideLocalhost,
   recordingContext,
@@ -19,31 +17,23 @@ import {
 if (!chromiumPresent) console.warn(`Skipping the console browser test: ${CHROMIUM} is absent.`);
 
 describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', () => {
-  let stack: Supergraph;
-  let browser: Browser;
+  const suite = consoleSuite({
+    all: { SIM_TIME_SCALE: '0.01' },
+    orders: { JOB_POLL_MS: '50' },
+    gateway: { LOG_LEVEL: 'warn' },
+  });
   let context: BrowserContext;
   let requested: string[];
   let page: Page;
   let orderNumber: string;
 
   beforeAll(async () => {
-    await buildConsoleIfMissing();
-    stack = await startSupergraph({
-      all: { SIM_TIME_SCALE: '0.01' },
-      orders: { JOB_POLL_MS: '50' },
-      gateway: { LOG_LEVEL: 'warn' },
-    });
-    browser = await launchChromium();
-    ({ context, requested } = await recordingContext(browser));
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    ({ context, requested } = await recordingContext(suite.browser));
   });
 
   it('signs in with one click in development, by keyboard alone', async () => {
     page = await context.newPage();
-    await page.goto(`${stack.gateway.http.url}/`);
+    await page.goto(`${suite.stack.gateway.http.url}/`);
     const operator = page.getByRole('button', { name: 'Sign in as operator' });
     await operator.waitFor();
     await checkScreen(page, '01-sign-in');
@@ -62,7 +52,7 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
 
   it('signs in with a pasted token, and back out when the gateway refuses one', async () => {
     const pasted = await context.newPage();
-    await pasted.goto(`${stack.gateway.http.url}/`);
+    await pasted.goto(`${suite.stack.gateway.http.url}/`);
     // Well formed, but signed with another key: the page accepts it, the gateway does not.
     const forged = await signToken('not-the-gateway-secret-0123456789', { sub: 'mallory', role: 'admin' });
     await pasted.getByLabel('Bearer token').fill(forged);
@@ -104,7 +94,7 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
       .poll(() => page.getByRole('combobox', { name: 'Customer' }).getAttribute('aria-invalid'))
       .toBe('true');
     const none = await graphql<{ orders: { totalCount: number } }>(
-      stack.url,
+      suite.stack.url,
       '{ orders { totalCount } }',
       {},
       'viewer',
@@ -128,7 +118,7 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
     orderNumber = /ORD-\d+/.exec(await placed.innerText())![0];
 
     const orders = await graphql<{ orders: { totalCount: number; edges: { node: { lines: unknown[] } }[] } }>(
-      stack.url,
+      suite.stack.url,
       '{ orders { totalCount edges { node { number lines { product quantity attributes } } } } }',
       {},
       'viewer',
@@ -201,13 +191,13 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
     await checkScreen(page, '08-dashboard');
     // Another order through the API: the open dashboard follows it to COMPLETE without a reload.
     const customers = await graphql<{ customers: { edges: { node: { id: string } }[] } }>(
-      stack.url,
+      suite.stack.url,
       '{ customers(search: "grace") { edges { node { id } } } }',
       {},
       'viewer',
     );
     const placed = await graphql(
-      stack.url,
+      suite.stack.url,
       'mutation ($id: ID!) { placeOrder(input: { customerId: $id, lines: [{ product: WIDGET, quantity: 1 }] }) { number } }',
       { id: customers.data!.customers.edges[0]!.node.id },
       'operator',
@@ -224,14 +214,14 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
     await dialog.getByLabel('Phone').fill('+1 703 555 0100');
     // Someone else renames her meanwhile.
     const found = await graphql<{ customers: { edges: { node: { id: string; version: number } }[] } }>(
-      stack.url,
+      suite.stack.url,
       '{ customers(search: "grace") { edges { node { id version } } } }',
       {},
       'viewer',
     );
     const { id, version } = found.data!.customers.edges[0]!.node;
     const renamed = await graphql(
-      stack.url,
+      suite.stack.url,
       'mutation ($id: ID!, $version: Int!) { updateCustomer(id: $id, input: { version: $version, name: "Grace B. Hopper" }) { version } }',
       { id, version },
       'operator',
@@ -249,7 +239,7 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
   }, 60_000);
 
   it('shows a viewer no write action', async () => {
-    const viewer = await signInAs(context, stack.gateway.http.url, 'viewer');
+    const viewer = await signInAs(context, suite.stack.gateway.http.url, 'viewer');
     const nav = viewer.getByRole('navigation', { name: 'Screens' });
     await nav.getByRole('link', { name: 'Live board' }).waitFor();
     expect(await nav.getByRole('link', { name: 'New order' }).count()).toBe(0);
@@ -257,13 +247,13 @@ describe.skipIf(!chromiumPresent)('the web console at / in headless Chromium', (
     await nav.getByRole('link', { name: 'Customers' }).click();
     await viewer.getByRole('cell', { name: 'grace@example.com' }).waitFor();
     expect(await viewer.getByRole('button', { name: /New customer|Edit|Archive/ }).count()).toBe(0);
-    await viewer.goto(`${stack.gateway.http.url}/#/new-order`);
+    await viewer.goto(`${suite.stack.gateway.http.url}/#/new-order`);
     await viewer.getByRole('heading', { name: 'Live board' }).waitFor();
     await viewer.close();
   }, 60_000);
 
   it('lets an admin start, retime and stop random orders', async () => {
-    const admin = await signInAs(context, stack.gateway.http.url, 'admin');
+    const admin = await signInAs(context, suite.stack.gateway.http.url, 'admin');
     await navLink(admin, 'Random orders').click();
     const state = admin.getByTestId('random-state');
     await expect.poll(() => state.innerText()).toMatch(/stopped/i);
