@@ -1,6 +1,7 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '#kit/errors.ts';
-import { OrderSchema, type Order, type OrderStatus } from './order.entity.ts';
+import type { OrderStatus } from './order.entity.ts';
+import { countOrders, findOrderRows } from './order-reads.repository.ts';
 
 export interface OrderFilter {
   status?: OrderStatus | null;
@@ -37,18 +38,11 @@ export async function findOrdersPage(
   }
   if (filter.customerId && !UUID.test(filter.customerId))
     throw new ValidationError('customerId', 'must be a UUID');
-  const where: FilterQuery<Order> = {};
-  if (filter.status) where.status = filter.status;
-  if (filter.customerId) where.customerId = filter.customerId;
-  if (filter.placedAfter || filter.placedBefore) {
-    where.placedAt = {
-      ...(filter.placedAfter ? { $gte: filter.placedAfter } : {}),
-      ...(filter.placedBefore ? { $lt: filter.placedBefore } : {}),
-    };
-  }
-  const totalCount = await em.count(OrderSchema, where);
-  const pageWhere: FilterQuery<Order> = after ? { ...where, id: { $lt: decodeCursor(after) } } : where;
-  const rows = await em.find(OrderSchema, pageWhere, { orderBy: { id: 'desc' }, limit: limit + 1 });
+  const beforeId = after ? decodeCursor(after) : undefined;
+  const [totalCount, rows] = await Promise.all([
+    countOrders(em, filter),
+    findOrderRows(em, filter, limit + 1, beforeId),
+  ]);
   const page = rows.slice(0, limit);
   return {
     edges: page.map((node) => ({ cursor: encodeCursor(Number(node.id)), node })),
