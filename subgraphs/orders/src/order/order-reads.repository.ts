@@ -2,7 +2,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrderEvent } from './order-event.entity.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import type { OrderStatus } from './order.entity.ts';
-import { toLine, toOrder, type LineRow, type OrderRow, type StoredOrder } from './order-rows.ts';
+import {
+  toEvent,
+  toLine,
+  toOrder,
+  type EventRow,
+  type LineRow,
+  type OrderRow,
+  type StoredOrder,
+} from './order-rows.ts';
 
 /**
  * The SQL of the read path: pages of orders, their lines and history, orders by number.
@@ -84,20 +92,9 @@ export async function findHistoryOfOrders(
   orderIds: readonly number[],
 ): Promise<OrderEvent[]> {
   if (orderIds.length === 0) return [];
-  const rows = await em.execute<
-    {
-      id: string | number;
-      order_id: string | number;
-      status: string;
-      at: Date | string;
-      note: string | null;
-    }[]
-  >(`select * from "orders"."order_event" where "order_id" in (?) order by "id"`, [[...orderIds]]);
-  return rows.map((row) => ({
-    id: Number(row.id),
-    orderId: Number(row.order_id),
-    status: row.status,
-    at: new Date(row.at),
-    note: row.note,
-  })) as OrderEvent[];
+  const rows = await em.execute<EventRow[]>(
+    `select * from "orders"."order_event" where "order_id" in (?) order by "id"`,
+    [[...orderIds]],
+  );
+  return rows.map(toEvent);
 }

@@ -1,8 +1,9 @@
 import type { ProductKind } from '#catalogue/products.ts';
+import type { OrderEvent } from './order-event.entity.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import type { Order, OrderSource, OrderStatus } from './order.entity.ts';
 
-/** The rows of `orders.order` and `orders.order_line` as the driver returns them, and their mapping. */
+/** The rows of `orders.order`, `orders.order_line` and `orders.order_event` as the driver returns them, and their mapping. */
 
 export interface OrderRow {
   id: string | number;
@@ -70,5 +71,22 @@ export const toLine = (row: LineRow): OrderLine => ({
   productionOrderId: row.production_order_id,
   completedAt: date(row.completed_at),
 });
+
+export interface EventRow {
+  id: string | number;
+  order_id: string | number;
+  status: string;
+  at: Date | string;
+  note: string | null;
+}
+
+export const toEvent = (row: EventRow): OrderEvent =>
+  ({
+    id: Number(row.id),
+    orderId: Number(row.order_id),
+    status: row.status,
+    at: new Date(row.at),
+    note: row.note,
+  }) as OrderEvent;
 
 export type StoredOrder = ReturnType<typeof toOrder>;
