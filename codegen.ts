@@ -41,6 +41,7 @@ const config: CodegenConfig = {
       Order: '../order/order.entity.ts#Order as OrderRecord',
       OrderLine: '../order/order-line.entity.ts#OrderLine as OrderLineRecord',
       OrderEvent: '../order/order-event.entity.ts#OrderEvent as OrderEventRecord',
+      OrderConnection: '../order/order-queries.ts#OrdersPage',
       RandomOrderSettings:
         '../random-orders/random-order-schedule.ts#RandomOrderSettings as RandomOrderSettingsRecord',
     }),

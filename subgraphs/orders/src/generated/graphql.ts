@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Order as OrderRecord } from '../order/order.entity.ts';
 import type { OrderLine as OrderLineRecord } from '../order/order-line.entity.ts';
 import type { OrderEvent as OrderEventRecord } from '../order/order-event.entity.ts';
+import type { OrdersPage } from '../order/order-queries.ts';
 import type { RandomOrderSettings as RandomOrderSettingsRecord } from '../random-orders/random-order-schedule.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -355,7 +356,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Order: ResolverTypeWrapper<OrderRecord>;
-  OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
+  OrderConnection: ResolverTypeWrapper<OrdersPage>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   OrderEvent: ResolverTypeWrapper<OrderEventRecord>;
   OrderLine: ResolverTypeWrapper<OrderLineRecord>;
@@ -389,7 +390,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   Order: OrderRecord;
-  OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
+  OrderConnection: OrdersPage;
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   OrderEvent: OrderEventRecord;
   OrderLine: OrderLineRecord;

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '#kit/errors.ts';
 import type { OrderStatus } from './order.entity.ts';
 import { countOrders, findOrderRows } from './order-reads.repository.ts';
+import type { StoredOrder } from './order-rows.ts';
 
 export interface OrderFilter {
   status?: OrderStatus | null;
@@ -25,13 +26,24 @@ function decodeCursor(cursor: string): number {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A Relay page of orders, newest first (by id, which follows placement). */
+/** A Relay page of orders; `totalCount` runs its count only when a query selects it. */
+export interface OrdersPage {
+  edges: { cursor: string; node: StoredOrder }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: () => Promise<number>;
+}
+
+/**
+ * A Relay page of orders, newest first (by id, which follows placement). The
+ * count is not taken unless asked for: it reads every matching row, so it
+ * grows with the floor's age while the page itself does not.
+ */
 export async function findOrdersPage(
   em: EntityManager,
   filter: OrderFilter,
   first: number | null | undefined,
   after: string | null | undefined,
-) {
+): Promise<OrdersPage> {
   const limit = first ?? 20;
   if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
     throw new ValidationError('first', `must be from 0 to ${MAX_PAGE_SIZE}`);
@@ -39,10 +51,7 @@ export async function findOrdersPage(
   if (filter.customerId && !UUID.test(filter.customerId))
     throw new ValidationError('customerId', 'must be a UUID');
   const beforeId = after ? decodeCursor(after) : undefined;
-  const [totalCount, rows] = await Promise.all([
-    countOrders(em, filter),
-    findOrderRows(em, filter, limit + 1, beforeId),
-  ]);
+  const rows = await findOrderRows(em, filter, limit + 1, beforeId);
   const page = rows.slice(0, limit);
   return {
     edges: page.map((node) => ({ cursor: encodeCursor(Number(node.id)), node })),
@@ -50,6 +59,6 @@ export async function findOrdersPage(
       hasNextPage: rows.length > limit,
       endCursor: page.length ? encodeCursor(Number(page.at(-1)!.id)) : null,
     },
-    totalCount,
+    totalCount: () => countOrders(em, filter),
   };
 }

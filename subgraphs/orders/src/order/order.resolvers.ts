@@ -46,6 +46,9 @@ export const orderResolvers: Resolvers = {
     lines: (order, _args, { loaders }) => loaders.linesByOrderId.load(Number(order.id)),
     history: (order, _args, { loaders }) => loaders.historyByOrderId.load(Number(order.id)),
   },
+  OrderConnection: {
+    totalCount: (page) => page.totalCount(),
+  },
   OrderLine: {
     productionOrder: (line) =>
       (line.productionOrderId
@@ -56,7 +59,7 @@ export const orderResolvers: Resolvers = {
     __resolveReference: (reference) => reference as never,
     orders: async ({ id }, { first, after }, { identity, em }) => {
       requireRole(identity, 'viewer');
-      return findOrdersPage(em, { customerId: id }, first, after) as never;
+      return findOrdersPage(em, { customerId: id }, first, after);
     },
   },
 };
