@@ -64,15 +64,25 @@ function buildPatchedFerretDb(go: string) {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+
+/**
+ * A port free on 127.0.0.1 now, for a server to listen on soon. Drawn below Linux's ephemeral
+ * range (32768–60999): a port from `listen(0)` comes from the range every outgoing connection
+ * takes its local port from too, and with many test processes connecting, one took such a port
+ * before its server listened (EADDRINUSE, or a request answered by another test's server).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port on 127.0.0.1 between 20000 and 31999');
 }
 
 export interface RunningFerretDb {
