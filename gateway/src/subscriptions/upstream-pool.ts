@@ -25,6 +25,8 @@ interface Entry {
   client: Client;
   connected: boolean;
   users: Set<{ context: () => GatewayContext }>;
+  /** The latest user's context: a socket may finish opening just as its last user leaves (it is disposed then). */
+  latest: () => GatewayContext;
 }
 
 const toWebSocketUrl = (url: string) => url.replace(/^http/, 'ws');
@@ -46,14 +48,17 @@ export interface UpstreamPool {
 export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   const entries = new Map<string, Entry>();
 
-  const open = (key: string, url: string, subgraph: string): Entry => {
+  const open = (key: string, url: string, subgraph: string, context: () => GatewayContext): Entry => {
     const log = options.logger.child({ upstream: url });
-    const entry: Entry = { connected: false, users: new Set(), client: undefined as never };
+    const entry: Entry = { connected: false, users: new Set(), client: undefined as never, latest: context };
     // Whoever of its users holds the longest-lasting token: the socket lives as long as someone may use it.
-    const longest = () =>
-      [...entry.users]
-        .map((user) => user.context())
-        .reduce((best, context) => (context.identity.expiresAt > best.identity.expiresAt ? context : best));
+    const longest = () => {
+      const contexts = [...entry.users].map((user) => user.context());
+      if (contexts.length === 0) return entry.latest();
+      return contexts.reduce((best, context) =>
+        context.identity.expiresAt > best.identity.expiresAt ? context : best,
+      );
+    };
     entry.client = createClient({
       url: toWebSocketUrl(url),
       webSocketImpl: WebSocket,
@@ -89,9 +94,10 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   return {
     acquire(key, url, subgraph, context) {
       const entryKey = JSON.stringify([url, key]);
-      const entry = entries.get(entryKey) ?? open(entryKey, url, subgraph);
+      const entry = entries.get(entryKey) ?? open(entryKey, url, subgraph, context);
       const user = { context };
       entry.users.add(user);
+      entry.latest = context;
       return {
         client: entry.client,
         connected: () => entry.connected,
