@@ -1,24 +1,14 @@
-import { LRUCache } from 'lru-cache';
 import type { TokenVerifier, VerifiedIdentity } from '#kit/auth.ts';
+import { verifiedCache } from '#kit/verified-cache.ts';
 
-/** Long enough that a client's burst verifies once; short enough that a key rotation soon applies. */
-const REMEMBER_MS = 60_000;
-
-/**
- * Remembers each token that verified, until it expires (or a minute, whichever
- * is sooner): verifying is an HMAC or signature check plus a key import, the
- * largest CPU cost per request in a profile, and a token's verdict cannot change
- * before its expiry. Refusals are not remembered (they are cheap to repeat and
- * should stay visible in the logs).
- */
+/** The gateway's token check, each token that verified remembered (kit's verifiedCache). */
 export function rememberVerifiedTokens(verify: TokenVerifier, max = 10_000): TokenVerifier {
-  const verified = new LRUCache<string, VerifiedIdentity>({ max });
+  const verified = verifiedCache<VerifiedIdentity>(max);
   return async (authorization) => {
     const known = authorization ? verified.get(authorization) : undefined;
-    if (known && known.expiresAt * 1000 > Date.now()) return known;
+    if (known) return known;
     const identity = await verify(authorization);
-    const ttl = Math.min(REMEMBER_MS, identity.expiresAt * 1000 - Date.now());
-    if (authorization && ttl > 0) verified.set(authorization, identity, { ttl });
+    if (authorization) verified.remember(authorization, identity);
     return identity;
   };
 }

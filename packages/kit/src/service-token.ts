@@ -1,7 +1,7 @@
 import { jwtVerify, SignJWT } from 'jose';
-import { LRUCache } from 'lru-cache';
 import { bearerToken, identityOf, tokenRefusal, type Identity, type VerifiedIdentity } from './auth.ts';
 import { UnauthenticatedError } from './errors.ts';
+import { verifiedCache } from './verified-cache.ts';
 
 /** Who signs the identity a subgraph trusts, and the header it travels in. */
 export const GATEWAY_ISSUER = 'factory-floor-gateway';
@@ -96,18 +96,18 @@ export function createSubgraphVerifier(options: {
     }
   };
   // The gateway reuses an identity for 30 s and a service its token for minutes: an HMAC check per
-  // request would verify the same bytes again. A token is kept until it expires, never past that.
-  const verified = new LRUCache<string, SubgraphCaller>({ max: 10_000 });
+  // request would verify the same bytes again.
+  const verified = verifiedCache<SubgraphCaller>();
   const verify = async (token: string | undefined, issuer: string, what: string) => {
     if (!token) throw new UnauthenticatedError(`A ${what} is required`);
     const key = `${issuer} ${token}`;
     const known = verified.get(key);
-    if (known && known.expiresAt * 1000 > Date.now()) return { ...known };
+    if (known) return { ...known };
     try {
       const { payload } = await check(token, issuer);
       const caller: SubgraphCaller = identityOf(payload, MAX_SIGNED_LIFETIME_S, what);
       if (typeof payload.session_exp === 'number') caller.sessionExpiresAt = payload.session_exp;
-      verified.set(key, { ...caller }, { ttl: Math.max(1, caller.expiresAt * 1000 - Date.now()) });
+      verified.remember(key, { ...caller });
       return caller;
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
