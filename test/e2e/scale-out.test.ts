@@ -14,6 +14,7 @@ import {
 } from '../../subgraphs/orders/test/sheets/sheets-stand-in.ts';
 import { rowsOf, serviceAccount } from '../../subgraphs/orders/test/sheets/fixtures.ts';
 import { COMPLETED_TAB, ORDERS_TAB } from '../../subgraphs/orders/src/sheets/sheet-rows.ts';
+import { ProductionOrderRepository } from '../../subgraphs/factory/src/production/production-order.repository.ts';
 import { startRoundRobin } from './scale-out-balancer.ts';
 
 // Two gateways, two customers and two orders processes (real child processes, so one can be killed)
@@ -177,11 +178,10 @@ describe('the floor scaled out: 2 gateways, 2 customers, 2 orders processes', ()
     for (const row of history.rows) expect(row.statuses, row.number).toEqual(LIFECYCLE);
     // One production order per line at the factory, each completion webhook delivered.
     for (const factory of ['widgets', 'gadgets']) {
-      const docs = await mongo
-        .db(`${stack.factoryDbPrefix}${factory}`)
-        .collection<{ orderNumber: string; webhook?: { state: string } }>('production_orders')
-        .find()
-        .toArray();
+      // Through the factory's repository: a completion's webhook is what its batch records.
+      const docs = await new ProductionOrderRepository(
+        mongo.db(`${stack.factoryDbPrefix}${factory}`),
+      ).findByOrderNumbers([...numbers]);
       expect(docs.map((doc) => doc.orderNumber).sort()).toEqual([...numbers].sort());
       expect(docs.every((doc) => doc.webhook?.state === 'DELIVERED')).toBe(true);
     }

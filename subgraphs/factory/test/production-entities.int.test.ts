@@ -59,9 +59,9 @@ describe('ProductionOrder references', () => {
       const units = [...factory.service.factories.values()];
       const pending = await Promise.all(
         units.map(async (unit) => {
-          const undelivered = await unit.orders.collection.countDocuments({
-            'webhook.state': { $ne: 'DELIVERED' },
-          });
+          const all = await unit.orders.page({}, 100, null);
+          const delivered = await unit.orders.page({ webhookState: 'DELIVERED' }, 100, null);
+          const undelivered = all.totalCount - delivered.totalCount;
           const jobs = await unit.db
             .collection('agendaJobs')
             .countDocuments({ name: { $ne: 'factory:sweep' } });

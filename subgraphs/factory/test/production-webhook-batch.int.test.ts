@@ -76,9 +76,7 @@ describe('completion webhooks, batched', () => {
     ).toHaveLength(2);
     // Two refusals and the delivery: three attempts, none of them waiting for the backoff.
     const doc = await waitFor('the delivery stored', async () => {
-      const stored = await factory.service.factories
-        .get('widgets')!
-        .orders.collection.findOne({ orderNumber: 'EARLY-0' });
+      const [stored] = await factory.service.factories.get('widgets')!.orders.findByOrderNumbers(['EARLY-0']);
       return stored?.webhook?.state === 'DELIVERED' ? stored : null;
     });
     expect(doc.webhook).toMatchObject({ state: 'DELIVERED', attempts: 3, lastError: null });
@@ -96,9 +94,8 @@ describe('completion webhooks, batched', () => {
     expect(acknowledgedOf('SPLIT').map((completion) => completion.lineId)).not.toContain(culprit);
     // Alone at last, it is refused on its own and waits for the (slow) backoff.
     const doc = await waitFor('the culprit refused alone', async () => {
-      const stored = await factory.service.factories
-        .get('widgets')!
-        .orders.collection.findOne({ lineId: culprit });
+      const { orders } = factory.service.factories.get('widgets')!;
+      const [stored] = (await orders.findByOrderNumbers(['SPLIT-1'])).filter((doc) => doc.lineId === culprit);
       return stored?.webhook?.lastError ? stored : null;
     });
     expect(doc.webhook).toMatchObject({ state: 'PENDING', attempts: 1, lastError: 'HTTP 404' });

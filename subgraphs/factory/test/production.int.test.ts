@@ -37,7 +37,9 @@ afterAll(async () => {
 });
 
 const widgets = () => factory.service.factories.get('widgets')!.orders.collection;
-const docOf = (id: string) => widgets().findOne({ _id: parseProductionOrderId(id)!._id });
+// Through the repository: a completion's webhook is what its batch records (production_webhooks).
+const docOf = (id: string) =>
+  factory.service.factories.get('widgets')!.orders.findById(parseProductionOrderId(id)!._id);
 const lines = (n: number, quantity = 5) =>
   Array.from({ length: n }, (_, i) => ({ lineId: lineUuid(i), product: 'WIDGET', quantity }));
 

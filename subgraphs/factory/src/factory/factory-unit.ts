@@ -1,10 +1,11 @@
 import type { Agenda } from 'agenda';
-import type { Db } from 'mongodb';
+import type { Db, ObjectId } from 'mongodb';
 import { createAgenda, drainAgenda } from '#kit/agenda.ts';
 import type { Logger } from '#kit/logger.ts';
 import { webhookSecretOf, type FactoryConfig } from '../config.ts';
 import { agendaScheduler, registerJobs } from '../jobs/production-jobs.ts';
 import { GroupCommit } from '../production/group-commit.ts';
+import { LiveRecords } from '../production/live-records.ts';
 import { ProductionOrderRepository } from '../production/production-order.repository.ts';
 import type { ProductionOrderDoc } from '../production/production-order.ts';
 import type { ReceiveRequests } from '../production/production-request.service.ts';
@@ -13,6 +14,7 @@ import { ProductionService } from '../production/production.service.ts';
 import { WebhookService } from '../webhooks/webhook.service.ts';
 import type { FactoryId } from './factories.ts';
 import { openFactoryView, type FactoryView } from './factory-view.ts';
+import { readLiveState } from './live-state.ts';
 
 /** Production orders the owner keeps in memory for reads by `_id` (about 1 KB each). */
 const OWNER_CACHE = 100_000;
@@ -22,7 +24,7 @@ export interface FactoryUnit extends FactoryView {
   production: ProductionService;
   agenda: Agenda;
   /** Queues production orders just stored and fills free production lines (after a production request). */
-  dispatch(added: readonly ProductionOrderDoc[]): Promise<void>;
+  dispatch(added: readonly ProductionOrderDoc[], record: ObjectId): Promise<void>;
   /** Stores production requests, batched with the others arriving meanwhile. */
   receive: ReceiveRequests;
   /** Stops taking jobs and waits for running ones. */
@@ -54,9 +56,10 @@ export async function startFactoryUnit(
   });
   agenda.on('error', (error) => log.error({ err: error }, 'agenda error'));
   agenda.on('fail', (error, job) => log.warn({ err: error, job: job.attrs.name }, 'job failed'));
-  const commit = new GroupCommit((updates) => orders.applyUpdates(updates), log);
+  const commit = new GroupCommit((writes) => orders.applyWrites(writes), log);
+  const live = new LiveRecords(commit);
   const webhooks = new WebhookService(
-    commit,
+    { commit, live },
     {
       // One path per factory, so the receiver knows which secret must have signed.
       url: `${config.ORDERS_WEBHOOK_URL.replace(/\/+$/, '')}/${id}`,
@@ -73,17 +76,33 @@ export async function startFactoryUnit(
     lines: productionLines,
     commit,
     scheduler: agendaScheduler(agenda, log),
-    completed: (docs) => webhooks.owe(docs),
+    completed: webhooks,
     timeScale: config.SIM_TIME_SCALE,
     logger: log,
   });
   await registerJobs(agenda, { production });
-  const live = await orders.live();
-  production.restore(live);
-  webhooks.owe(live.filter((doc) => doc.status === 'COMPLETED' && doc.webhook?.state === 'PENDING'));
+  // Read by `_id` only: the start costs what is live, not the stored history.
+  const state = await readLiveState(orders);
+  const liveIds = new Set(state.docs.map((doc) => doc._id.toHexString()));
+  for (const record of state.records)
+    live.track(
+      record._id,
+      record.orders.filter((id) => liveIds.has(id.toHexString())),
+    );
+  production.restore(state.docs);
+  webhooks.restore(
+    state.docs.filter((doc) => doc.status === 'COMPLETED'),
+    state.batches,
+  );
   await agenda.start();
 
-  const dispatch = async (added: readonly ProductionOrderDoc[]) => production.add(added);
+  const dispatch = async (added: readonly ProductionOrderDoc[], record: ObjectId) => {
+    live.track(
+      record,
+      added.map((doc) => doc._id),
+    );
+    production.add(added);
+  };
   return {
     ...view,
     orders,

@@ -2,43 +2,48 @@ import type { ObjectId } from 'mongodb';
 import { backoffDelay } from '#kit/backoff.ts';
 import type { Logger } from '#kit/logger.ts';
 import type { ProductionOrderDoc } from './production-order.ts';
-import type { ProductionOrderUpdate } from './production-order.repository.ts';
+import type { StoredWrite, WriteTarget } from './stored-write.ts';
 
 const MAX_PER_WRITE = 500;
 
 /**
- * The factory's writes to its production orders, gathered for a few milliseconds and applied as one
- * ordered `bulkWrite` of `_id`-keyed updates. Two writes to one order before a flush become one
- * (its fields merged), kept at the place of the first, so what is stored is always a prefix of what
- * happened: a line's completion is never stored after the start it made room for. A failed write
- * is retried (its updates go before newer ones) until it lands.
+ * The factory's writes (its production orders, its webhook batches, its live records), gathered for
+ * a few milliseconds and applied in order as `_id`-keyed `bulkWrite`s, one per run of writes to one
+ * collection. Two writes to one document before a flush become one (fields merged, a removal wins),
+ * kept at the place of the first, so what is stored is always a prefix of what happened: a line's
+ * completion is never stored after the start it made room for, nor a webhook batch's delivery before
+ * the batch. A failed write is retried (its writes go before newer ones) until it lands.
  */
 export class GroupCommit {
-  private pending = new Map<string, ProductionOrderUpdate>();
+  private pending = new Map<string, StoredWrite>();
   private durable: { promise: Promise<void>; resolve: () => void } | null = null;
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
 
-  private readonly apply: (updates: ProductionOrderUpdate[]) => Promise<void>;
+  private readonly apply: (writes: StoredWrite[]) => Promise<void>;
   private readonly logger: Logger;
   private readonly delayMs: number;
 
-  constructor(apply: (updates: ProductionOrderUpdate[]) => Promise<void>, logger: Logger, delayMs = 5) {
+  constructor(apply: (writes: StoredWrite[]) => Promise<void>, logger: Logger, delayMs = 5) {
     this.apply = apply;
     this.logger = logger;
     this.delayMs = delayMs;
   }
 
-  /** Queues `$set: fields` for the order; resolves once it is stored. */
+  /** Queues `$set: fields` for the production order; resolves once it is stored. */
   set(id: ObjectId, fields: Partial<ProductionOrderDoc>): Promise<void> {
-    const key = id.toHexString();
-    const queued = this.pending.get(key);
-    if (queued) Object.assign(queued.set, fields);
-    else this.pending.set(key, { id, set: { ...fields } });
-    this.durable ??= withResolvers();
-    this.schedule(this.delayMs);
-    return this.durable.promise;
+    return this.queue({ target: 'orders', id, set: { ...fields } });
+  }
+
+  /** Queues `$set: fields` (an upsert) for a document of another of the factory's collections. */
+  upsert(target: Exclude<WriteTarget, 'orders'>, id: ObjectId | string, fields: object): Promise<void> {
+    return this.queue({ target, id, set: { ...fields } });
+  }
+
+  /** Queues the removal of a document (by `_id`). */
+  remove(target: WriteTarget, id: ObjectId | string): Promise<void> {
+    return this.queue({ target, id, remove: true });
   }
 
   /** Resolves once everything queued so far is stored (on shutdown). */
@@ -50,6 +55,13 @@ export class GroupCommit {
     }
   }
 
+  private queue(write: StoredWrite): Promise<void> {
+    merge(this.pending, write);
+    this.durable ??= withResolvers();
+    this.schedule(this.delayMs);
+    return this.durable.promise;
+  }
+
   private schedule(delayMs: number) {
     if (this.timer || this.running) return;
     this.timer = setTimeout(() => {
@@ -59,21 +71,21 @@ export class GroupCommit {
   }
 
   private flush(): Promise<void> {
-    const updates = [...this.pending.values()];
+    const writes = [...this.pending.values()];
     const durable = this.durable;
     this.pending = new Map();
     this.durable = null;
     this.running = (async () => {
       try {
-        for (let first = 0; first < updates.length; first += MAX_PER_WRITE) {
-          await this.apply(updates.slice(first, first + MAX_PER_WRITE));
+        for (let first = 0; first < writes.length; first += MAX_PER_WRITE) {
+          await this.apply(writes.slice(first, first + MAX_PER_WRITE));
         }
         this.failures = 0;
         durable?.resolve();
       } catch (error) {
         this.failures++;
-        this.logger.warn({ err: error, updates: updates.length }, 'production write failed; retrying');
-        this.requeue(updates, durable);
+        this.logger.warn({ err: error, writes: writes.length }, 'production write failed; retrying');
+        this.requeue(writes, durable);
       } finally {
         this.running = null;
       }
@@ -84,21 +96,29 @@ export class GroupCommit {
     return this.running;
   }
 
-  /** Failed updates go back before the newer ones queued meanwhile (newer fields win), under one promise. */
-  private requeue(updates: ProductionOrderUpdate[], durable: typeof this.durable) {
+  /** Failed writes go back before the newer ones queued meanwhile (newer fields win), under one promise. */
+  private requeue(writes: StoredWrite[], durable: typeof this.durable) {
     const newer = this.pending;
-    this.pending = new Map(updates.map((update) => [update.id.toHexString(), update]));
-    for (const [key, update] of newer) {
-      const queued = this.pending.get(key);
-      if (queued) Object.assign(queued.set, update.set);
-      else this.pending.set(key, update);
-    }
+    this.pending = new Map();
+    for (const write of writes) merge(this.pending, write);
+    for (const write of newer.values()) merge(this.pending, write);
     const later = this.durable;
     this.durable =
       durable && later
         ? { promise: durable.promise, resolve: () => (durable.resolve(), later.resolve()) }
         : (durable ?? later);
   }
+}
+
+const keyOf = (write: StoredWrite) =>
+  `${write.target}:${typeof write.id === 'string' ? write.id : write.id.toHexString()}`;
+
+function merge(pending: Map<string, StoredWrite>, write: StoredWrite) {
+  const key = keyOf(write);
+  const queued = pending.get(key);
+  if (!queued) pending.set(key, { ...write, ...(write.set ? { set: { ...write.set } } : {}) });
+  else if (write.remove) pending.set(key, { target: write.target, id: write.id, remove: true });
+  else if (!queued.remove) Object.assign(queued.set!, write.set);
 }
 
 function withResolvers(): { promise: Promise<void>; resolve: () => void } {

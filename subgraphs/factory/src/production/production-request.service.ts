@@ -83,8 +83,8 @@ type ProductionConfiguration = Pick<ProductionOrderDoc, 'product' | 'quantity' |
 
 export type StoreDeps = {
   orders: ProductionOrderRepository;
-  /** Queues the orders just stored and fills free lines. */
-  dispatch: (added: readonly ProductionOrderDoc[]) => Promise<void>;
+  /** Queues the orders just stored (listed in live record `record`) and fills free lines. */
+  dispatch: (added: readonly ProductionOrderDoc[], record: ObjectId) => Promise<void>;
 };
 
 /** Stores requests, one outcome each: the factory's ReceiptBatcher (`storeRequests` for its batch). */
@@ -197,10 +197,12 @@ export async function storeRequests(
   const release = [...new Set(released)].filter((key) => !kept.has(key));
   if (release.length) await deps.orders.releaseKeys(release);
   if (fresh.length === 0) return outcomes;
-  const lost = await deps.orders.insertManyOnce(fresh);
+  const { lost, record } = await deps.orders.insertManyOnce(fresh);
   if (lost.length) await answerWithStored(deps, outcomes, lost);
   // Outside the request's trace: production is its own leg (factory.production in the order's trace).
-  void detached(() => deps.dispatch(lost.length ? fresh.filter((doc) => !lost.includes(doc)) : fresh));
+  void detached(() =>
+    deps.dispatch(lost.length ? fresh.filter((doc) => !lost.includes(doc)) : fresh, record),
+  );
   return outcomes;
 }
 

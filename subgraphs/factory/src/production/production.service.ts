@@ -1,7 +1,7 @@
 import { recordSpan } from '#kit/telemetry/trace-context.ts';
 import { scaledMs } from '#kit/sim-time.ts';
 import type { Logger } from '#kit/logger.ts';
-import { webhookIdFor, type ProductionOrderDoc } from './production-order.ts';
+import type { ProductionOrderDoc } from './production-order.ts';
 import type { GroupCommit } from './group-commit.ts';
 
 /** What production asks of the job queue (Agenda), so this file knows no Agenda: a durable wake-up at `at`. */
@@ -9,8 +9,13 @@ export interface ProductionScheduler {
   wakeAt(at: Date): void;
 }
 
-/** Where completed orders go once their completion is stored: the webhook sender. */
-export type CompletionSink = (docs: ProductionOrderDoc[]) => void;
+/** Where completed orders go: the webhook sender, which names each one's batch before it is stored. */
+export interface CompletionSink {
+  /** The webhook batch that will carry this completion (its id is written with the completion). */
+  assign(doc: ProductionOrderDoc, now: Date): string;
+  /** These completions are stored: their webhooks may go. */
+  stored(docs: ProductionOrderDoc[]): void;
+}
 
 export interface ProductionDeps {
   lines: number;
@@ -128,10 +133,10 @@ export class ProductionService {
     return doc;
   }
 
-  /** The completion and the webhook it owes are one write. */
+  /** The completion and the webhook it owes (named by its batch) are one write. */
   private complete(doc: ProductionOrderDoc, now: Date): ProductionOrderDoc {
     const webhook = {
-      webhookId: webhookIdFor(doc),
+      webhookId: this.deps.completed.assign(doc, now),
       state: 'PENDING' as const,
       attempts: 0,
       lastError: null,
@@ -157,7 +162,7 @@ export class ProductionService {
   /** A webhook never announces a completion that a crash could still undo. */
   private deliverOnceStored(done: ProductionOrderDoc[]) {
     this.deps.commit.set(done[0]!._id, {}).then(
-      () => this.deps.completed(done),
+      () => this.deps.completed.stored(done),
       (error: unknown) => this.deps.logger.error({ err: error }, 'completion not stored'),
     );
   }

@@ -2,7 +2,10 @@ import { MAX_COMPLETIONS_PER_WEBHOOK } from '#clients/completion-webhook.ts';
 import { backoffDelay } from '#kit/backoff.ts';
 import type { Logger } from '#kit/logger.ts';
 import type { GroupCommit } from '../production/group-commit.ts';
-import type { ProductionOrderDoc, WebhookDelivery } from '../production/production-order.ts';
+import type { LiveRecords } from '../production/live-records.ts';
+import { webhookIdFor, type ProductionOrderDoc } from '../production/production-order.ts';
+import type { CompletionSink } from '../production/production.service.ts';
+import type { BatchDelivery, WebhookBatchDoc } from './webhook-batch.ts';
 import { sendWebhook, type WebhookSettings } from './webhook-sender.ts';
 
 export interface WebhookPolicy extends WebhookSettings {
@@ -17,45 +20,83 @@ const IN_FLIGHT = 4;
 const RECEIPT_RETRY = { baseMs: 100, maxMs: 1000, jitter: 'equal' } as const;
 
 interface Batch {
-  /** Stays the same across the batch's attempts (a lone completion keeps its own `po_…` id). */
+  /** `po_<its first production order>`; stays the same across the batch's attempts. */
   webhookId: string;
   docs: ProductionOrderDoc[];
+  /** Completions assigned whose write is not yet stored: the batch is sent once none is left. */
+  unstored: number;
+  /** Holds one of the slots: it goes once its completions are stored (none joins it any more). */
+  slotted: boolean;
+  attempts: number;
   receiptWaits: number;
 }
 
 /**
- * Sends the completion webhooks owed by completed production orders, up to 500 completions in one
- * signed webhook (the contract in packages/clients/src/completion-webhook.ts), a few webhooks at
- * a time. State lives in this process (the factory's owner) and every outcome is stored through
- * the group commit: DELIVERED, or PENDING with the attempt, the error and when the next attempt is
- * due, or FAILED after `maxAttempts`. A batch refused as a whole for one completion is split, so
- * the others go through; one whose receipts are not yet recorded is retried within a second.
- * After a crash the PENDING ones are restored at start and sent again (the receiver is idempotent).
+ * Sends the completion webhooks, up to 500 completions in one signed webhook (the contract in
+ * packages/clients/src/completion-webhook.ts), a few webhooks at a time. A completion joins the
+ * open batch when it is decided, and its write names the batch (stored by the same or an earlier
+ * group commit; a completion whose batch a crash left unstored is PENDING on its own until the
+ * restart stores it); the batch is sealed when a slot is free and sent once its completions are
+ * stored, so no webhook announces a completion a crash could undo. Each outcome is stored once for the batch
+ * (webhook-batch.ts): DELIVERED, PENDING with the attempt, the error and when the next is due, or
+ * FAILED after `maxAttempts`; a final one settles the batch's live records. A batch refused as a
+ * whole is split (its orders then name their part), so the others go through; one whose receipts
+ * are not yet recorded is retried within a second. After a crash the PENDING batches are restored
+ * at start and sent again (the receiver is idempotent).
  */
-export class WebhookService {
-  private ready: ProductionOrderDoc[] = [];
+export class WebhookService implements CompletionSink {
+  private open: Batch | null = null;
+  private readonly batches = new Map<string, Batch>();
+  private readonly ready: Batch[] = [];
   private inFlight = 0;
   private readonly attempts = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
   private readonly commit: GroupCommit;
+  private readonly live: LiveRecords;
   private readonly policy: WebhookPolicy;
   private readonly logger: Logger;
 
-  constructor(commit: GroupCommit, policy: WebhookPolicy, logger: Logger) {
-    this.commit = commit;
+  constructor(deps: { commit: GroupCommit; live: LiveRecords }, policy: WebhookPolicy, logger: Logger) {
+    this.commit = deps.commit;
+    this.live = deps.live;
     this.policy = policy;
     this.logger = logger;
   }
 
-  /** Completed orders whose webhook is PENDING: sent now, or when their next attempt is due. */
-  owe(docs: readonly ProductionOrderDoc[]): void {
-    const now = Date.now();
+  assign(doc: ProductionOrderDoc, now: Date): string {
+    if (this.open && this.open.docs.length >= MAX_COMPLETIONS_PER_WEBHOOK) {
+      this.ready.push(this.open); // full: it waits for a slot
+      this.open = null;
+    }
+    this.open ??= this.opened(webhookIdFor(doc), [], 0, now);
+    this.open.docs.push(doc);
+    this.open.unstored++;
+    return this.open.webhookId;
+  }
+
+  stored(docs: ProductionOrderDoc[]): void {
     for (const doc of docs) {
-      const due = doc.webhook?.nextAttemptAt?.getTime() ?? now;
-      if (due <= now) this.ready.push(doc);
-      else this.later(due - now, () => this.owe([doc]));
+      const batch = this.batches.get(doc.webhook!.webhookId);
+      if (batch && --batch.unstored === 0 && batch.slotted) this.run(batch);
+    }
+    this.pump();
+  }
+
+  /** Completions restored at start whose webhook is PENDING, with their batches as stored. */
+  restore(docs: readonly ProductionOrderDoc[], stored: ReadonlyMap<string, WebhookBatchDoc>): void {
+    const groups = Map.groupBy(docs, (doc) => doc.webhook!.webhookId);
+    const now = Date.now();
+    for (const [webhookId, members] of groups) {
+      const saved = stored.get(webhookId);
+      // No batch stored: a webhook recorded on its order by an earlier version; it gets its batch now.
+      const batch = saved
+        ? this.opened(webhookId, members, saved.attempts)
+        : this.opened(webhookId, members, members[0]!.webhook!.attempts, new Date());
+      const due = (saved ?? members[0]!.webhook!).nextAttemptAt?.getTime() ?? now;
+      if (due <= now) this.ready.push(batch);
+      else this.later(due - now, () => (this.ready.push(batch), this.pump()));
     }
     this.pump();
   }
@@ -67,17 +108,41 @@ export class WebhookService {
     await Promise.all(this.attempts);
   }
 
+  /** A batch in memory; with `openedAt`, also stored (before any completion naming it). */
+  private opened(webhookId: string, docs: ProductionOrderDoc[], attempts = 0, openedAt?: Date): Batch {
+    const batch = { webhookId, docs, unstored: 0, slotted: false, attempts, receiptWaits: 0 };
+    this.batches.set(webhookId, batch);
+    if (openedAt) {
+      const delivery: BatchDelivery = {
+        state: 'PENDING',
+        attempts,
+        lastError: null,
+        lastAttemptAt: null,
+        nextAttemptAt: openedAt,
+        deliveredAt: null,
+      };
+      void this.commit.upsert('webhooks', webhookId, { ...delivery, openedAt });
+    }
+    return batch;
+  }
+
+  /** Gives free slots to batches waiting (full, restored, due), then to the open one (sealing it). */
   private pump() {
-    while (!this.stopped && this.ready.length && this.inFlight < IN_FLIGHT) {
-      const docs = this.ready.splice(0, MAX_COMPLETIONS_PER_WEBHOOK);
-      const webhookId =
-        docs.length === 1 ? docs[0]!.webhook!.webhookId : `pb_${docs[0]!._id.toHexString()}_${docs.length}`;
-      this.send({ webhookId, docs, receiptWaits: 0 });
+    while (!this.stopped && this.inFlight < IN_FLIGHT) {
+      let batch = this.ready.shift();
+      if (!batch && this.open?.docs.length) {
+        batch = this.open;
+        this.open = null;
+      }
+      if (!batch) return;
+      this.inFlight++;
+      batch.slotted = true;
+      if (batch.unstored === 0) this.run(batch);
     }
   }
 
-  private send(batch: Batch) {
-    this.inFlight++;
+  /** Sends a batch holding a slot (a sealed one, or a retry). */
+  private run(batch: Batch) {
     const attempt = this.attempt(batch)
       .catch((error: unknown) => this.logger.error({ err: error }, 'completion webhook attempt failed'))
       .finally(() => {
@@ -88,83 +153,91 @@ export class WebhookService {
     this.attempts.add(attempt);
   }
 
+  /** A retry or a part: sent now, over the slots (as a retry always was). */
+  private send(batch: Batch) {
+    this.inFlight++;
+    batch.slotted = true;
+    this.run(batch);
+  }
+
   private async attempt(batch: Batch) {
     const startedAt = new Date();
     const result = await sendWebhook(this.policy, batch.webhookId, batch.docs);
     const at = new Date();
+    const tried = { lastAttemptAt: startedAt, attempts: batch.attempts + 1 };
     if (result.ok) {
-      for (const doc of batch.docs)
-        this.record(doc, {
-          state: 'DELIVERED',
-          attempts: doc.webhook!.attempts + 1,
-          lastAttemptAt: startedAt,
-          deliveredAt: at,
-          nextAttemptAt: null,
-          lastError: null,
-        });
-      return;
+      return this.final(batch, {
+        ...tried,
+        state: 'DELIVERED',
+        deliveredAt: at,
+        nextAttemptAt: null,
+        lastError: null,
+      });
     }
     if (result.retryable) {
       // Counted as an attempt, but not towards giving up: the order service asked for this retry.
       const delay = backoffDelay(batch.receiptWaits++, RECEIPT_RETRY);
-      for (const doc of batch.docs)
-        this.record(doc, {
-          attempts: doc.webhook!.attempts + 1,
-          lastAttemptAt: startedAt,
-          nextAttemptAt: new Date(at.getTime() + delay),
-          lastError: result.error,
-        });
+      this.record(batch, {
+        ...tried,
+        nextAttemptAt: new Date(at.getTime() + delay),
+        lastError: result.error,
+      });
       return this.later(delay, () => this.send(batch));
     }
-    if (result.refused && batch.docs.length > 1) {
-      // One completion refused the whole batch: each half goes again on its own, the culprit alone at last.
-      const half = Math.ceil(batch.docs.length / 2);
-      for (const docs of [batch.docs.slice(0, half), batch.docs.slice(half)]) {
-        const webhookId =
-          docs.length === 1 ? docs[0]!.webhook!.webhookId : `pb_${docs[0]!._id.toHexString()}_${docs.length}`;
-        this.send({ webhookId, docs, receiptWaits: 0 });
-      }
-      return;
-    }
-    this.failed(batch, result.error, startedAt, at);
-  }
-
-  private failed(batch: Batch, error: string, startedAt: Date, at: Date) {
-    const attempts = Math.max(...batch.docs.map((doc) => doc.webhook!.attempts)) + 1;
-    if (attempts - batch.receiptWaits >= this.policy.maxAttempts) {
+    if (result.refused && batch.docs.length > 1) return this.split(batch, result.error, startedAt);
+    if (tried.attempts - batch.receiptWaits >= this.policy.maxAttempts) {
       this.logger.error(
-        { webhookId: batch.webhookId, attempts, error },
+        { webhookId: batch.webhookId, ...tried, error: result.error },
         'completion webhook failed for good',
       );
-      for (const doc of batch.docs)
-        this.record(doc, {
-          state: 'FAILED',
-          attempts,
-          lastAttemptAt: startedAt,
-          nextAttemptAt: null,
-          lastError: error,
-        });
-      return;
+      return this.final(batch, { ...tried, state: 'FAILED', nextAttemptAt: null, lastError: result.error });
     }
-    const delay = backoffDelay(attempts - 1, {
+    const delay = backoffDelay(tried.attempts - 1, {
       baseMs: this.policy.retryBaseMs,
       maxMs: this.policy.retryMaxMs,
       jitter: 'equal',
     });
     const retryAt = new Date(at.getTime() + delay);
     this.logger.warn(
-      { webhookId: batch.webhookId, attempts, error, retryAt },
+      { webhookId: batch.webhookId, ...tried, error: result.error, retryAt },
       'completion webhook failed, will retry',
     );
-    for (const doc of batch.docs)
-      this.record(doc, { attempts, lastAttemptAt: startedAt, nextAttemptAt: retryAt, lastError: error });
+    this.record(batch, { ...tried, nextAttemptAt: retryAt, lastError: result.error });
     this.later(delay, () => this.send(batch));
   }
 
-  /** The webhook's new state, in memory and through the group commit (the whole subdocument, by `_id`). */
-  private record(doc: ProductionOrderDoc, change: Partial<WebhookDelivery>) {
-    doc.webhook = { ...doc.webhook!, ...change };
-    void this.commit.set(doc._id, { webhook: doc.webhook });
+  /**
+   * One completion refused the whole batch: each half goes again as a batch of its own, the culprit
+   * alone at last. The halves are stored first, then each order's new batch, then the split.
+   */
+  private split(batch: Batch, error: string, startedAt: Date) {
+    const half = Math.ceil(batch.docs.length / 2);
+    const parts = [batch.docs.slice(0, half), batch.docs.slice(half)].map((docs, index) => {
+      const part = this.opened(`${batch.webhookId}.${index + 1}`, docs, batch.attempts, new Date());
+      for (const doc of docs) {
+        doc.webhook = { ...doc.webhook!, webhookId: part.webhookId };
+        void this.commit.set(doc._id, { webhook: doc.webhook });
+      }
+      return part;
+    });
+    this.record(batch, { state: 'SPLIT', lastAttemptAt: startedAt, lastError: error, nextAttemptAt: null });
+    this.batches.delete(batch.webhookId);
+    for (const part of parts) this.send(part);
+  }
+
+  private final(batch: Batch, change: Partial<BatchDelivery>) {
+    this.record(batch, change);
+    this.batches.delete(batch.webhookId);
+    this.live.settle(batch.docs.map((doc) => doc._id));
+  }
+
+  /** The batch's new state, once for all its completions, through the group commit (by `_id`). */
+  private record(batch: Batch, change: Partial<BatchDelivery>) {
+    batch.attempts = change.attempts ?? batch.attempts;
+    void this.commit.upsert('webhooks', batch.webhookId, {
+      ...change,
+      completions: batch.docs.map((doc) => doc._id),
+    });
   }
 
   private later(ms: number, run: () => void) {
