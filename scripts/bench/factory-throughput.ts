@@ -30,6 +30,7 @@ import { verifyWebhookSignature } from '#kit/webhook-signature.ts';
 import { runOpenLoop } from './lib/open-loop-run.ts';
 import { cpuMsOf, loadAverage, percentile } from './lib/measure.ts';
 import { MEAN_LINES } from './lib/production-requests.ts';
+import { countingProxy, perJob, type WireCounts } from './lib/wire-count.ts';
 import { benchSecrets } from './secrets.ts';
 import { localUrl, spawnService, stopServices, waitReady } from '../lib/services.ts';
 
@@ -126,15 +127,19 @@ async function production(root: string, mongoUrl: string, jobsPerSecond: number,
   const prefix = `ff_bench_fac_${Date.now().toString(36)}_${index}_`;
   const secrets = benchSecrets();
   const receiver = await startReceiver(secrets.WEBHOOK_SECRET_WIDGETS);
+  // Between the factory and FerretDB: counts its commands and document writes.
+  const proxy = await countingProxy(mongoUrl);
   // The factory signs with the secret the receiver checks.
-  const factory = await startFactoryWith(root, mongoUrl, prefix, receiver.url, secrets);
+  const factory = await startFactoryWith(root, proxy.url, prefix, receiver.url, secrets);
   try {
     const loadBefore = loadAverage();
     let cpuAtWindow = 0;
     let ferretCpuAtWindow = 0;
+    let wireAtWindow: WireCounts = proxy.snapshot();
     const windowTimer = setTimeout(() => {
       cpuAtWindow = cpuMsOf({ factory: factory.child.pid! }).factory!;
       ferretCpuAtWindow = ferretCpuMs();
+      wireAtWindow = proxy.snapshot();
     }, WARMUP * 1000);
     const authorization = `Basic ${Buffer.from(secrets.FACTORY_BOOTSTRAP_CLIENT).toString('base64')}`;
     // Logged in once before the load, as the order service is: a burst of first logins is rate limited.
@@ -155,6 +160,7 @@ async function production(root: string, mongoUrl: string, jobsPerSecond: number,
     clearTimeout(windowTimer);
     const cpuAtEnd = cpuMsOf({ factory: factory.child.pid! }).factory!;
     const ferretCpuAtEnd = ferretCpuMs();
+    const wireAtEnd = proxy.snapshot();
     const windowStart = started + WARMUP * 1000;
     const windowEnd = windowStart + SECONDS * 1000;
     const receipts = sent.answers.flatMap((answer) => {
@@ -178,6 +184,12 @@ async function production(root: string, mongoUrl: string, jobsPerSecond: number,
       (received) => received.at >= windowStart && received.at < windowEnd,
     ).length;
     const wanted = new Set(ids);
+    // Jobs completed between the two snapshots (the window, up to the end of the load).
+    const jobsInLoad = [...receiver.completions.values()].filter(
+      (received) => received.at >= windowStart && received.at < started + (WARMUP + SECONDS) * 1000,
+    ).length;
+    const wire = perJob(wireAtWindow, wireAtEnd, jobsInLoad);
+    console.error(`${treeOf(root)} at ${jobsPerSecond}/s, per job: ${wire.detail}`);
     return {
       tree: treeOf(root),
       'offered jobs/s': jobsPerSecond,
@@ -202,6 +214,8 @@ async function production(root: string, mongoUrl: string, jobsPerSecond: number,
       'FerretDB CPU ms/job': +((ferretCpuAtEnd - ferretCpuAtWindow) / Math.max(1, completedInWindow)).toFixed(
         2,
       ),
+      'wire commands/job': wire.commands,
+      'docs written/job': wire.written,
       load: `${loadBefore}→${loadAfter}`,
       ...(factory.child.exitCode !== null ? { 'exited early': String(factory.child.exitCode) } : {}),
       ...(sent.firstError ? { 'first error': sent.firstError.slice(0, 80) } : {}),
@@ -209,6 +223,7 @@ async function production(root: string, mongoUrl: string, jobsPerSecond: number,
   } finally {
     await stopServices([factory.child], values.profile ? 120_000 : 10_000);
     await receiver.close();
+    await proxy.close();
     await dropDatabase(mongoUrl, `${prefix}widgets`);
   }
 }
@@ -297,6 +312,12 @@ async function seedProductionOrders(mongoUrl: string, database: string, count: n
     });
     await collection.insertMany(docs, { ordered: false });
   }
+  // A factory that has run this version since its first start has listed what is live (none of
+  // these): without the marker its first start would scan them once (production/live-records.ts).
+  await mongo
+    .db(database)
+    .collection<{ _id: string }>('production_live')
+    .insertOne({ _id: 'listed', orders: [], at: new Date() });
   await mongo.close();
   return ids;
 }
@@ -339,9 +360,12 @@ async function entities(root: string, mongoUrl: string, index: number) {
   const secrets = benchSecrets();
   const receiver = await startReceiver(secrets.WEBHOOK_SECRET_WIDGETS);
   console.error(`entities: ${seeded.length} production orders seeded; starting ${treeOf(root)}'s factory`);
-  // Its start reads every stored production order once (FerretDB scans): about 2 minutes a million.
+  // An earlier version's start read every stored production order once (FerretDB scans): about 2 minutes a million.
   const readyWithinMs = 60_000 + seeded.length * 0.3;
+  const startedAt = performance.now();
   const factory = await startFactoryWith(root, mongoUrl, prefix, receiver.url, secrets, readyWithinMs);
+  const startSeconds = +((performance.now() - startedAt) / 1000).toFixed(1);
+  console.error(`entities: ${treeOf(root)}'s factory ready after ${startSeconds} s`);
   try {
     // A page's production orders: 7 of the newest (a page shows recent orders).
     const page = seeded
@@ -374,6 +398,7 @@ async function entities(root: string, mongoUrl: string, index: number) {
     return {
       tree: treeOf(root),
       'stored production orders': seeded.length,
+      'start s': startSeconds,
       'requests/s': Math.round(result.requests.average),
       'p50 ms': result.latency.p50,
       'p99 ms': result.latency.p99,
