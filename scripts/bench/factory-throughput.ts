@@ -316,7 +316,7 @@ async function seedProductionOrders(mongoUrl: string, database: string, count: n
   // these): without the marker its first start would scan them once (production/live-records.ts).
   await mongo
     .db(database)
-    .collection<{ _id: string }>('production_live')
+    .collection<{ _id: string; orders: ObjectId[]; at: Date }>('production_live')
     .insertOne({ _id: 'listed', orders: [], at: new Date() });
   await mongo.close();
   return ids;
