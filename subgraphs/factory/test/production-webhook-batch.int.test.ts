@@ -1,5 +1,7 @@
+import { ObjectId, type CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompletionWebhook } from '#clients/completion-webhook.ts';
+import { mongoUrl } from '#kit/testing/databases.ts';
 import { lineUuid, startTestFactory, submitBatch } from './support/factory-fixture.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 import { waitFor } from './support/wait.ts';
@@ -10,7 +12,11 @@ let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
+  // The driver reports every command it sends when asked in the connection string.
+  const url = new URL(mongoUrl());
+  url.searchParams.set('monitorCommands', 'true');
   factory = await startTestFactory({
+    MONGODB_URL: url.toString(),
     FACTORIES: 'widgets',
     ORDERS_WEBHOOK_URL: receiver.url,
     SIM_TIME_SCALE: '0',
@@ -55,6 +61,49 @@ describe('completion webhooks, batched', () => {
     for (const hook of hooks) {
       expect(completionsOf([hook]).length).toBeLessThanOrEqual(500);
       expect(hook.headers['webhook-signature']).toMatch(/^v1,/);
+    }
+  });
+
+  it('records each batch delivery once, in its batch document, and writes a production order once after its receipt', async () => {
+    const commands: CommandStartedEvent[] = [];
+    const record = (event: CommandStartedEvent) => commands.push(event);
+    factory.service.mongo.on('commandStarted', record);
+    const { errors } = await submitBatch(factory.url, 'widgets', requests('ONCE', 100, 5));
+    expect(errors).toBeUndefined();
+    await waitFor('500 completions acknowledged', async () =>
+      acknowledgedOf('ONCE').length >= 500 ? true : null,
+    );
+    const unit = factory.service.factories.get('widgets')!;
+    const numbers = requests('ONCE', 100, 5).map((request) => request.orderNumber);
+    await waitFor('the deliveries stored', async () => {
+      const docs = await unit.orders.findByOrderNumbers(numbers);
+      return docs.every((doc) => doc.webhook?.state === 'DELIVERED') ? true : null;
+    });
+    factory.service.mongo.off('commandStarted', record);
+
+    // One update a production order (its start and completion, merged at SIM_TIME_SCALE=0), none for its delivery.
+    const statements = (collection: string) =>
+      commands
+        .filter((event) => event.commandName === 'update' && event.command.update === collection)
+        .reduce((sum, event) => sum + (event.command.updates as unknown[]).length, 0);
+    expect(statements('production_orders')).toBeGreaterThanOrEqual(500);
+    expect(statements('production_orders')).toBeLessThan(550);
+    const hooks = receiver.acknowledged().filter((hook) => hook.body.includes('"ONCE-'));
+    // Each batch: opened, then its one delivery.
+    expect(statements('production_webhooks')).toBeLessThanOrEqual(2 * hooks.length);
+    for (const hook of hooks) {
+      const webhookId = String(hook.headers['webhook-id']);
+      const carried = completionsOf([hook]).map((completion) => completion.productionOrderId.split(':')[1]!);
+      const batch = await unit.orders.batches.collection.findOne({ _id: webhookId });
+      expect(batch).toMatchObject({ state: 'DELIVERED', attempts: 1, lastError: null });
+      expect(batch!.completions!.map((id) => id.toHexString())).toEqual(carried);
+      // As stored, each production order names its batch and was not written for the delivery.
+      const stored = await unit.orders.collection
+        .find({ _id: { $in: carried.map((hex) => new ObjectId(hex)) } })
+        .toArray();
+      expect(stored).toHaveLength(carried.length);
+      for (const doc of stored)
+        expect(doc.webhook).toMatchObject({ webhookId, state: 'PENDING', attempts: 0 });
     }
   });
 
