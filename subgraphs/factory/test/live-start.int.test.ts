@@ -130,7 +130,7 @@ describe('a factory started over stored history', () => {
     });
     // Nothing is live any more: the live records are gone but the marker that every live order is listed.
     await waitFor('the live records removed', async () => {
-      const records = await db.collection('production_live').find().toArray();
+      const records = await db.collection<{ _id: unknown }>('production_live').find().toArray();
       return records.length === 1 && records[0]!._id === 'listed';
     });
   });
