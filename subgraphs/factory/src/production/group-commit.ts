@@ -2,17 +2,17 @@ import type { ObjectId } from 'mongodb';
 import { backoffDelay } from '#kit/backoff.ts';
 import type { Logger } from '#kit/logger.ts';
 import type { ProductionOrderDoc } from './production-order.ts';
-import type { StoredWrite, WriteTarget } from './stored-write.ts';
+import { applyRank, type StoredWrite, type WriteTarget } from './stored-write.ts';
 
 const MAX_PER_WRITE = 500;
 
 /**
  * The factory's writes (its production orders, its webhook batches, its live records), gathered for
- * a few milliseconds and applied in order as `_id`-keyed `bulkWrite`s, one per run of writes to one
- * collection. Two writes to one document before a flush become one (fields merged, a removal wins),
- * kept at the place of the first, so what is stored is always a prefix of what happened: a line's
- * completion is never stored after the start it made room for, nor a webhook batch's delivery before
- * the batch. A failed write is retried (its writes go before newer ones) until it lands.
+ * a few milliseconds and applied as `_id`-keyed `bulkWrite`s, one per kind of write (`applyRank`).
+ * Two writes to one document before a flush become one (fields merged, a removal wins), kept at
+ * the place of the first, so the production orders stored are always a prefix of what happened: a
+ * line's completion is never stored after the start it made room for. A failed write is retried
+ * (its writes go before newer ones) until it lands.
  */
 export class GroupCommit {
   private pending = new Map<string, StoredWrite>();
@@ -36,8 +36,13 @@ export class GroupCommit {
     return this.queue({ target: 'orders', id, set: { ...fields } });
   }
 
-  /** Queues `$set: fields` (an upsert) for a document of another of the factory's collections. */
+  /** Queues `$set: fields` for a document of another of the factory's collections, made if missing. */
   upsert(target: Exclude<WriteTarget, 'orders'>, id: ObjectId | string, fields: object): Promise<void> {
+    return this.queue({ target, id, set: { ...fields }, upsert: true });
+  }
+
+  /** Queues `$set: fields` for a stored document of another of the factory's collections. */
+  update(target: Exclude<WriteTarget, 'orders'>, id: ObjectId | string, fields: object): Promise<void> {
     return this.queue({ target, id, set: { ...fields } });
   }
 
@@ -71,7 +76,8 @@ export class GroupCommit {
   }
 
   private flush(): Promise<void> {
-    const writes = [...this.pending.values()];
+    // A stable sort: each kind keeps the order it was queued in.
+    const writes = [...this.pending.values()].sort((a, b) => applyRank(a) - applyRank(b));
     const durable = this.durable;
     this.pending = new Map();
     this.durable = null;
@@ -118,7 +124,10 @@ function merge(pending: Map<string, StoredWrite>, write: StoredWrite) {
   const queued = pending.get(key);
   if (!queued) pending.set(key, { ...write, ...(write.set ? { set: { ...write.set } } : {}) });
   else if (write.remove) pending.set(key, { target: write.target, id: write.id, remove: true });
-  else if (!queued.remove) Object.assign(queued.set!, write.set);
+  else if (!queued.remove) {
+    Object.assign(queued.set!, write.set);
+    if (write.upsert) queued.upsert = true;
+  }
 }
 
 function withResolvers(): { promise: Promise<void>; resolve: () => void } {

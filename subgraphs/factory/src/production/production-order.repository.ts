@@ -10,7 +10,7 @@ import { WebhookBatchRepository } from '../webhooks/webhook-batch.ts';
 import { LiveRecordStore } from './live-records.ts';
 import { ProductionOrderCache } from './production-order.cache.ts';
 import type { ProductionOrderDoc, ProductionStatus, WebhookState } from './production-order.ts';
-import type { StoredWrite } from './stored-write.ts';
+import { applyRank, type StoredWrite } from './stored-write.ts';
 
 export const PRODUCTION_ORDERS = 'production_orders';
 
@@ -152,14 +152,15 @@ export class ProductionOrderRepository {
   }
 
   /**
-   * The group commit: its writes in the order given, one ordered bulkWrite per run of writes to one
-   * collection (production orders, webhook batches, live records), all by `_id`.
+   * The group commit: its writes in the order given, one ordered bulkWrite per run of one kind
+   * (`applyRank`: batches opened, batch deliveries, production orders, live records), all by `_id`.
    */
   async applyWrites(writes: readonly StoredWrite[]): Promise<void> {
     for (let first = 0; first < writes.length;) {
-      const target = writes[first]!.target;
+      const { target } = writes[first]!;
+      const rank = applyRank(writes[first]!);
       let end = first;
-      while (end < writes.length && writes[end]!.target === target) end++;
+      while (end < writes.length && applyRank(writes[end]!) === rank) end++;
       const run = writes.slice(first, end);
       first = end;
       if (target === 'webhooks') await this.batches.apply(run as { id: string }[]);

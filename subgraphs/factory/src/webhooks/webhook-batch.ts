@@ -80,13 +80,15 @@ export class WebhookBatchRepository {
     return { PENDING: of('PENDING'), FAILED: of('FAILED'), SPLIT: of('SPLIT') };
   }
 
-  /** The group commit's writes, by `_id`, as upserts (applied in the order given). */
-  async apply(writes: readonly { id: string; set?: Record<string, unknown>; remove?: true }[]) {
+  /** The group commit's writes, by `_id` (applied in the order given). */
+  async apply(
+    writes: readonly { id: string; set?: Record<string, unknown>; upsert?: true; remove?: true }[],
+  ) {
     await this.collection.bulkWrite(
-      writes.map(({ id, set, remove }) =>
+      writes.map(({ id, set, upsert, remove }) =>
         remove
           ? { deleteOne: { filter: { _id: id } } }
-          : { updateOne: { filter: { _id: id }, update: { $set: set! }, upsert: true } },
+          : { updateOne: { filter: { _id: id }, update: { $set: set! }, upsert: Boolean(upsert) } },
       ),
       { ordered: true },
     );

@@ -234,7 +234,7 @@ export class WebhookService implements CompletionSink {
   /** The batch's new state, once for all its completions, through the group commit (by `_id`). */
   private record(batch: Batch, change: Partial<BatchDelivery>) {
     batch.attempts = change.attempts ?? batch.attempts;
-    void this.commit.upsert('webhooks', batch.webhookId, {
+    void this.commit.update('webhooks', batch.webhookId, {
       ...change,
       completions: batch.docs.map((doc) => doc._id),
     });
