@@ -96,10 +96,11 @@ describe('a completion that arrives before its receipt is recorded', () => {
     });
     expect(complete.history.map((event) => event.status)).toEqual(['VERIFIED', 'SCHEDULED', 'COMPLETE']);
     const id = complete.lines[0]!.productionOrder!.id;
-    const productionOrders = factory.factories.get('widgets')!.orders.collection;
+    // Through the factory's repository: a completion's webhook is what its batch records.
+    const productionOrders = factory.factories.get('widgets')!.orders;
     // The first attempt beat the receipt and was refused; a retry was accepted.
     const webhook = await eventually(async () => {
-      const doc = await productionOrders.findOne({ _id: parseProductionOrderId(id)!._id });
+      const doc = await productionOrders.findById(parseProductionOrderId(id)!._id);
       return doc?.webhook?.state === 'DELIVERED' ? doc.webhook : undefined;
     });
     expect(webhook.attempts).toBeGreaterThanOrEqual(2);
