@@ -27,12 +27,15 @@ export const orderResolvers: Resolvers = {
   Mutation: {
     placeOrder: async (_parent, { input }, { identity, em, services, idempotencyKey }) => {
       requireRole(identity, 'operator');
-      const order = await placeOrder(em, services.customers, {
-        customerId: input.customerId,
-        lines: input.lines,
-        source: 'MANUAL',
-        clientRequestId: input.clientRequestId ?? idempotencyKey ?? null,
-      });
+      const order = await placeOrder(
+        { em, customers: services.customers, placements: services.placements },
+        {
+          customerId: input.customerId,
+          lines: input.lines,
+          source: 'MANUAL',
+          clientRequestId: input.clientRequestId ?? idempotencyKey ?? null,
+        },
+      );
       services.orderPlaced();
       return order;
     },
