@@ -30,7 +30,7 @@ describe('placeOrder', () => {
   let stack: Stack;
   let customerId: string;
   const inProcess = (customers: ReturnType<typeof createCustomersClient>) => ({
-    em: stack.orders.orm.em.fork(),
+    em: () => stack.orders.orm.em.fork(),
     customers,
     placements: createPlacementWriter(stack.orders.orm),
   });

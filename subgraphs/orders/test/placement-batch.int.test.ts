@@ -27,7 +27,7 @@ describe('placements made at the same moment', () => {
 
   it('are stored together, each with its own lines, history, outbox message and notification', async () => {
     const deps = {
-      em: stack.orders.orm.em.fork(),
+      em: () => stack.orders.orm.em.fork(),
       customers: createCustomersClient({
         url: stack.customersUrl,
         serviceTokenSecret: TEST_SERVICE_TOKEN_SECRET,

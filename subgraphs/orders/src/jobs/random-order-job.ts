@@ -61,7 +61,7 @@ async function placeOne(deps: RandomOrderJobDeps, job: RandomOrderJob): Promise<
   const customerId = customerIds[Math.floor(Math.random() * customerIds.length)]!;
   const { customers, placements } = deps;
   const order = await placeOrder(
-    { em: deps.orm.em.fork(), customers, placements },
+    { em: () => deps.orm.em.fork(), customers, placements },
     {
       customerId,
       lines: randomLines(),

@@ -25,10 +25,12 @@ export const orderResolvers: Resolvers = {
     },
   },
   Mutation: {
-    placeOrder: async (_parent, { input }, { identity, em, services, idempotencyKey }) => {
+    placeOrder: async (_parent, { input }, context) => {
+      const { identity, services, idempotencyKey } = context;
       requireRole(identity, 'operator');
       const order = await placeOrder(
-        { em, customers: services.customers, placements: services.placements },
+        // The entity manager only when a repeated key needs it (the context forks it on first use).
+        { em: () => context.em, customers: services.customers, placements: services.placements },
         {
           customerId: input.customerId,
           lines: input.lines,

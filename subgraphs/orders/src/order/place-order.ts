@@ -41,7 +41,8 @@ export const createPlacementWriter = (orm: MikroORM): PlacementWriter =>
   });
 
 export interface PlaceOrderDeps {
-  em: EntityManager;
+  /** For a repeated clientRequestId only. */
+  em: () => EntityManager;
   customers: CustomerLookup;
   placements: PlacementWriter;
 }
@@ -57,17 +58,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * A repeated clientRequestId returns the first order if it asks for the same
  * thing, else CONFLICT.
  */
-export async function placeOrder(
-  { em, customers, placements }: PlaceOrderDeps,
-  command: PlaceOrderCommand,
-): Promise<StoredOrder> {
+export async function placeOrder(deps: PlaceOrderDeps, command: PlaceOrderCommand): Promise<StoredOrder> {
+  const { customers, placements } = deps;
   const requestId = command.clientRequestId?.trim() || null;
   if (requestId && requestId.length > 200)
     throw new ValidationError('input.clientRequestId', 'must be at most 200 characters');
   const lines = draftLines(command.lines);
   if (requestId) {
-    const existing = await findOrderByClientRequestId(em, requestId);
-    if (existing) return firstOrderFor(em.fork(), existing, command.customerId, lines);
+    const existing = await findOrderByClientRequestId(deps.em(), requestId);
+    if (existing) return firstOrderFor(deps.em().fork(), existing, command.customerId, lines);
   }
   // Fresh, not from the lookup cache: a customer archived a moment ago may not be ordered for.
   const customer = UUID.test(command.customerId)
@@ -106,9 +105,9 @@ export async function placeOrder(
   });
   if (stored) return stored;
   // Another placement with the same key was stored first (a retry racing the original): answer with its order.
-  const existing = await findOrderByClientRequestId(em, requestId!);
+  const existing = await findOrderByClientRequestId(deps.em(), requestId!);
   if (!existing) throw new Error(`placement ${requestId} was neither stored nor found`);
-  return firstOrderFor(em.fork(), existing, command.customerId, lines);
+  return firstOrderFor(deps.em().fork(), existing, command.customerId, lines);
 }
 
 const customerColumns = (customer: { id: string; name: string; email: string }) => ({
