@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { queryRows } from '#kit/sql-query.ts';
 import { ORDER_STATUS_CHANGED, type OrderStatusChangedPayload } from '../outbox/outbox-message.ts';
 import type { DraftLine } from './order-draft.ts';
 import type { OrderLine } from './order-line.entity.ts';
@@ -105,9 +106,10 @@ export async function insertPlacedOrders(
       group,
     };
   });
-  const stored = await em.execute<(OrderRow & { n: number })[]>(
+  const stored = await queryRows<OrderRow & { n: number }>(
+    em,
     `with x as (select nextval('"orders"."order_id_seq"') as "id", r.*
-        from jsonb_to_recordset(?::jsonb) as r("n" int, "client_request_id" text, "customer_id" uuid,
+        from jsonb_to_recordset($1::jsonb) as r("n" int, "client_request_id" text, "customer_id" uuid,
           "customer_name" text, "customer_email" text, "status" text, "source" text, "placed_at" timestamptz,
           "next_schedule_at" timestamptz, "traceparent" text, "lines" jsonb, "note" text, "payload" jsonb,
           "snapshot" jsonb, "group" int)),
@@ -127,9 +129,9 @@ export async function insertPlacedOrders(
       e as (insert into "orders"."order_event" ("order_id", "status", "at", "note")
         select "id", "status", "placed_at", "note" from ox order by "id"),
       m as (insert into "orders"."outbox_message" ("topic", "key", "payload", "created_at")
-        select ?, "number", jsonb_set("payload", '{orderNumber}', to_jsonb("number")), clock_timestamp()
+        select $2, "number", jsonb_set("payload", '{orderNumber}', to_jsonb("number")), clock_timestamp()
         from ox order by "id"),
-      notified as (select pg_notify(?, jsonb_agg("snapshot" || jsonb_build_object('id', "id", 'number', "number")
+      notified as (select pg_notify($3, jsonb_agg("snapshot" || jsonb_build_object('id', "id", 'number', "number")
           order by "id")::text) from ox group by "group")
     select ${ORDER_COLUMNS}, "n", (select count(*) from notified) as "notifications" from ox`,
     [JSON.stringify(rows), ORDER_STATUS_CHANGED, ORDER_UPDATED_CHANNEL],
@@ -194,16 +196,17 @@ export async function completeLines(
 ): Promise<{ changed: Set<string>; lines: OrderLine[] }> {
   if (orderIds.length === 0) return { changed: new Set(), lines: [] };
   // As above: the select sees the lines from before the update, so the changed ones are taken from u.
-  const rows = await tx.execute<(LineRow & { changed: boolean })[]>(
+  const rows = await queryRows<LineRow & { changed: boolean }>(
+    tx,
     `with u as (update "orders"."order_line" as l set "status" = 'COMPLETED', "completed_at" = c."completed_at"
-        from jsonb_to_recordset(?::jsonb) as c("line_id" uuid, "production_order_id" text, "completed_at" timestamptz)
-        where l."id" = c."line_id" and l."order_id" in (?) and l."status" <> 'COMPLETED'
+        from jsonb_to_recordset($1::jsonb) as c("line_id" uuid, "production_order_id" text, "completed_at" timestamptz)
+        where l."id" = c."line_id" and l."order_id" = any($2::bigint[]) and l."status" <> 'COMPLETED'
           and l."production_order_id" = c."production_order_id"
         returning l."id", l."status", l."completed_at")
     select ${LINE_KEYS_OF_L}, coalesce(u."status", l."status") as "status", l."production_order_id",
         coalesce(u."completed_at", l."completed_at") as "completed_at", u."id" is not null as "changed"
       from "orders"."order_line" l left join u on u."id" = l."id"
-      where l."order_id" in (?) order by l."order_id", l."position"`,
+      where l."order_id" = any($2::bigint[]) order by l."order_id", l."position"`,
     [
       JSON.stringify(
         completions.map((c) => ({
@@ -212,7 +215,6 @@ export async function completeLines(
           completed_at: c.completedAt,
         })),
       ),
-      orderIds,
       orderIds,
     ],
   );
@@ -252,21 +254,22 @@ export async function recordStatusChanges(
     payload: change.payload,
   }));
   const notifications = notificationPayloads(changes.map((change) => toSnapshot(change.order)));
-  await tx.execute(
+  await queryRows(
+    tx,
     `with o as (update "orders"."order" as o set "status" = x."status", "scheduled_at" = x."scheduled_at",
           "completed_at" = x."completed_at", "next_schedule_at" = x."next_schedule_at",
           "last_schedule_error" = x."last_schedule_error", "version" = x."version"
-        from jsonb_to_recordset(?::jsonb) as x("id" bigint, "status" text, "scheduled_at" timestamptz,
+        from jsonb_to_recordset($1::jsonb) as x("id" bigint, "status" text, "scheduled_at" timestamptz,
           "completed_at" timestamptz, "next_schedule_at" timestamptz, "last_schedule_error" text, "version" int)
         where o."id" = x."id"),
       x as (select (c->>'order_id')::bigint as "order_id", c->>'status' as "status",
           (c->>'at')::timestamptz as "at", c->>'note' as "note", c->>'key' as "key", c->'payload' as "payload", n
-        from jsonb_array_elements(?::jsonb) with ordinality as t(c, n)),
+        from jsonb_array_elements($2::jsonb) with ordinality as t(c, n)),
       e as (insert into "orders"."order_event" ("order_id", "status", "at", "note")
         select "order_id", "status", "at", "note" from x order by n),
       m as (insert into "orders"."outbox_message" ("topic", "key", "payload", "created_at")
-        select ?, "key", "payload", clock_timestamp() from x order by n)
-    select count(pg_notify(?, p)) from jsonb_array_elements_text(?::jsonb) as p`,
+        select $3, "key", "payload", clock_timestamp() from x order by n)
+    select count(pg_notify($4, p)) from jsonb_array_elements_text($5::jsonb) as p`,
     [
       JSON.stringify(orders),
       JSON.stringify(events),
