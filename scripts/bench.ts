@@ -1,11 +1,12 @@
 // `npm run bench [name]`: runs the benchmarks in scripts/bench/ one after another
-// (or only those whose file name contains `name`). Each prints its own figures.
+// (or only those whose file name contains `name`). Each prints its own figures; the arguments
+// after `name` go to each benchmark (`npm run bench -- orders-throughput --rates=100`).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('./bench/', import.meta.url));
-const filter = process.argv[2] ?? '';
+const [filter = '', ...args] = process.argv.slice(2);
 const benches = readdirSync(dir)
   .filter((file) => file.endsWith('.ts') && file.includes(filter))
   .sort();
@@ -16,7 +17,7 @@ if (!benches.length) {
 let failed = 0;
 for (const file of benches) {
   console.log(`\n=== ${file}`);
-  const { status } = spawnSync(process.execPath, [`${dir}${file}`], {
+  const { status } = spawnSync(process.execPath, [`${dir}${file}`, ...args], {
     stdio: 'inherit',
     env: { LOG_LEVEL: 'silent', ...process.env },
   });

@@ -245,6 +245,8 @@ async function run(root: string, rate: number, mongo: Mongo, index: number) {
       'CPU ms/order': Object.entries(cpuPerOrder)
         .map(([name, ms]) => `${name[0]}${ms}`)
         .join(' '),
+      // The generator's whole run (warm-up too) per placement it sent: what it takes from the services' cores.
+      'load gen CPU ms/placement': +(placements.cpuMs / Math.max(1, placements.answers.length)).toFixed(2),
       load: `${loadBefore}→${loadAfter}`,
       ...(died.length ? { 'exited early': died.join(' ') } : {}),
       ...(crashed.length ? { crashes: crashed.join('; ') } : {}),

@@ -1,4 +1,4 @@
-import DataLoader from 'dataloader';
+import { naturalBatch } from '#kit/natural-batch.ts';
 import { SERVICE_TOKEN_LIFETIME_S, signServiceToken } from '#kit/service-token.ts';
 
 /** What the order service needs to know about a customer. */
@@ -46,7 +46,8 @@ interface ActivePage {
  * The order service's view of the customers subgraph: its GraphQL (`url`, the
  * subgraph's /graphql) with the order service's own token (SERVICE_TOKEN_SECRET,
  * audience customers: it works whether users' tokens are HS256 or from a JWKS), concurrent lookups batched
- * into one `_entities` query, and answers cached for `cacheTtlMs` (2 s).
+ * into one `_entities` query (those of one tick, and those made while a query is out: at hundreds of
+ * placements a second one query serves many, each id asked once), and answers cached for `cacheTtlMs` (2 s).
  * A failed call rejects (never a silent null), so callers can retry.
  */
 export function createCustomersClient(options: {
@@ -88,16 +89,22 @@ export function createCustomersClient(options: {
     return body.data;
   }
 
-  const loader = new DataLoader<string, CustomerSummary | null>(
-    async (ids) => {
-      const representations = ids.map((id) => ({ __typename: 'Customer', id }));
+  // Natural batching: a lookup made while a query is out goes in the next query, which starts after
+  // it was made, so a `fresh` lookup never takes an answer read before it asked.
+  const lookup = naturalBatch(
+    async (ids: string[]) => {
+      const unique = [...new Set(ids)];
+      const representations = unique.map((id) => ({ __typename: 'Customer', id }));
       const data = await request<{ _entities: (CustomerSummary | null)[] }>(ENTITIES, { representations });
-      return data._entities.map((found) =>
-        found ? { id: found.id, name: found.name, email: found.email, active: found.active } : null,
+      const found = new Map(
+        data._entities.map((found, index) => [
+          unique[index]!,
+          found ? { id: found.id, name: found.name, email: found.email, active: found.active } : null,
+        ]),
       );
+      return ids.map((id) => found.get(id) ?? null);
     },
-    // Batching only: the TTL cache below decides how long an answer stays.
-    { cache: false, maxBatchSize: MAX_BATCH },
+    { maxBatch: MAX_BATCH },
   );
 
   const cache = new Map<string, { value: Promise<CustomerSummary | null>; expiresAt: number }>();
@@ -106,7 +113,7 @@ export function createCustomersClient(options: {
     const hit = cache.get(id);
     if (hit && hit.expiresAt > now && !options.fresh) return hit.value;
     if (cache.size > 10_000) for (const [key, entry] of cache) if (entry.expiresAt <= now) cache.delete(key);
-    const value = loader.load(id);
+    const value = lookup(id);
     cache.set(id, { value, expiresAt: now + cacheTtlMs });
     // A failure is not an answer: forget it so the next call asks again.
     value.catch(() => {

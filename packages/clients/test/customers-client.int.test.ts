@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeJwt } from 'jose';
 import { sleep } from '#kit/sim-time.ts';
 import { TEST_JWT_SECRET, TEST_SERVICE_TOKEN_SECRET } from '#kit/testing/tokens.ts';
@@ -92,6 +92,42 @@ describe('customers client against a real customers service', () => {
     expect(calls).toHaveLength(1);
     expect((await cached.getCustomer(id))?.active).toBe(false);
     expect(calls).toHaveLength(1);
+  });
+
+  it('sends the lookups made while a query is out in one next query, which sees what changed meanwhile', async () => {
+    const id = (await customers.create(customerInput())).data!.createCustomer.id;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const bodies: string[] = [];
+    const lookup = createCustomersClient({
+      url: customers.url,
+      serviceTokenSecret: TEST_SERVICE_TOKEN_SECRET,
+      // The first query's answer is held back until the test releases it.
+      fetch: async (input, init) => {
+        bodies.push(String(init?.body));
+        const response = await fetch(input, init);
+        if (bodies.length === 1) await held;
+        return response;
+      },
+    });
+    const first = lookup.getCustomer(id, { fresh: true });
+    await vi.waitFor(() => expect(bodies).toHaveLength(1));
+    expect((await customers.archive(id)).errors).toBeUndefined();
+    // Placements arriving while the first query is out: one query for all of them, each id once.
+    const later = Promise.all([
+      ...Array.from({ length: 20 }, () => lookup.getCustomer(id, { fresh: true })),
+      lookup.getCustomer(ids[0]!, { fresh: true }),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(bodies).toHaveLength(1);
+    release();
+    expect((await first)?.active).toBe(true);
+    const answers = await later;
+    expect(bodies).toHaveLength(2);
+    expect(JSON.parse(bodies[1]!).variables.representations).toHaveLength(2);
+    // Asked after the archiving: none of them is answered with the first query's "active".
+    expect(answers.slice(0, 20).every((answer) => answer?.active === false)).toBe(true);
+    expect(answers[20]?.id).toBe(ids[0]);
   });
 
   it('reuses its service token across requests', async () => {

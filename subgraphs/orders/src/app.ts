@@ -9,6 +9,7 @@ import { ensurePostgresDatabase } from '#kit/postgres.ts';
 import { factoryUrlOf, type OrdersConfig } from './config.ts';
 import { createCustomersClient, type CustomerLookup } from '#clients/customers-client.ts';
 import { createFactoryClient } from './factory/factory-client.ts';
+import { createPlacementWriter } from './order/place-order.ts';
 import { startJobLoop, type JobLoop } from './jobs/job-loop.ts';
 import { registerJobs } from './jobs/random-order-job.ts';
 import { startSchedulingJob } from './jobs/scheduling-job.ts';
@@ -74,6 +75,7 @@ export async function startOrdersService(
     clientName: config.FACTORY_CLIENT_NAME,
     clientSecret: config.FACTORY_CLIENT_SECRET,
   });
+  const placements = createPlacementWriter(orm);
   const sheets = config.sheets ? createSheetsSinkFromConfig(config.sheets, logger) : null;
   // The outbox's sinks: each gets every message in order, with its own retries.
   const sinks: OutboxSink[] = [createLogSink(logger), ...(sheets ? [sheets] : []), ...(options.sinks ?? [])];
@@ -112,7 +114,14 @@ export async function startOrdersService(
   agenda.on('error', (error) => logger.error({ err: error }, 'agenda error'));
   agenda.on('fail', (error, job) => logger.warn({ err: error, job: job.attrs.name }, 'job failed'));
   const randomOrders = new RandomOrderSchedule(agenda);
-  registerJobs(agenda, { orm, customers, logger, schedule: randomOrders, onPlaced: () => scheduling.kick() });
+  registerJobs(agenda, {
+    orm,
+    customers,
+    placements,
+    logger,
+    schedule: randomOrders,
+    onPlaced: () => scheduling.kick(),
+  });
   await randomOrders.seed(config.RANDOM_ORDERS_EVERY);
   await agenda.start();
   const updates = await listenForOrderUpdates(config.DATABASE_URL, logger, {
@@ -124,6 +133,7 @@ export async function startOrdersService(
     logger,
     services: {
       customers,
+      placements,
       updates,
       randomOrders,
       orderPlaced: () => {

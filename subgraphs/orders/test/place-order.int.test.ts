@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createCustomersClient } from '#clients/customers-client.ts';
 import { TEST_SERVICE_TOKEN_SECRET } from '#kit/testing/tokens.ts';
-import { placeOrder as placeOrderInProcess } from '../src/order/place-order.ts';
+import { createPlacementWriter, placeOrder as placeOrderInProcess } from '../src/order/place-order.ts';
 import { archiveCustomer, createCustomer, placeOrder } from './support/orders-fixtures.ts';
 import { startOrdersWithCustomers } from './support/orders-stack.ts';
 
@@ -29,6 +29,11 @@ async function countRows(databaseUrl: string) {
 describe('placeOrder', () => {
   let stack: Stack;
   let customerId: string;
+  const inProcess = (customers: ReturnType<typeof createCustomersClient>) => ({
+    em: () => stack.orders.orm.em.fork(),
+    customers,
+    placements: createPlacementWriter(stack.orders.orm),
+  });
   beforeAll(async () => {
     stack = await startOrdersWithCustomers();
     customerId = await createCustomer(stack.customersUrl);
@@ -218,7 +223,7 @@ describe('placeOrder', () => {
       url: stack.customersUrl,
       serviceTokenSecret: TEST_SERVICE_TOKEN_SECRET,
     });
-    const order = await placeOrderInProcess(stack.orders.orm.em.fork(), customers, {
+    const order = await placeOrderInProcess(inProcess(customers), {
       customerId: picked,
       lines: [{ product: 'GADGET', quantity: 1 }],
       source: 'AUTOMATED',
@@ -251,7 +256,7 @@ describe('placeOrder', () => {
       serviceTokenSecret: TEST_SERVICE_TOKEN_SECRET,
     });
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    const order = await placeOrderInProcess(stack.orders.orm.em.fork(), customers, {
+    const order = await placeOrderInProcess(inProcess(customers), {
       customerId,
       lines: [{ product: 'WIDGET', quantity: 1 }],
       source: 'MANUAL',

@@ -2,7 +2,7 @@ import type { Agenda, Job } from 'agenda';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '#kit/logger.ts';
 import type { CustomerLookup } from '#clients/customers-client.ts';
-import { placeOrder } from '../order/place-order.ts';
+import { placeOrder, type PlacementWriter } from '../order/place-order.ts';
 import type { RandomOrderJobData, RandomOrderSchedule } from '../random-orders/random-order-schedule.ts';
 import { randomLines } from '../random-orders/random-order.ts';
 import { JOBS } from './job-names.ts';
@@ -10,6 +10,7 @@ import { JOBS } from './job-names.ts';
 export interface RandomOrderJobDeps {
   orm: MikroORM;
   customers: CustomerLookup;
+  placements: PlacementWriter;
   logger: Logger;
   schedule: RandomOrderSchedule;
   /** Called after an order is placed, to schedule it without waiting for the next poll. */
@@ -58,12 +59,16 @@ async function placeOne(deps: RandomOrderJobDeps, job: RandomOrderJob): Promise<
     return;
   }
   const customerId = customerIds[Math.floor(Math.random() * customerIds.length)]!;
-  const order = await placeOrder(deps.orm.em.fork(), deps.customers, {
-    customerId,
-    lines: randomLines(),
-    source: 'AUTOMATED',
-    clientRequestId: occurrenceKey(job),
-  });
+  const { customers, placements } = deps;
+  const order = await placeOrder(
+    { em: () => deps.orm.em.fork(), customers, placements },
+    {
+      customerId,
+      lines: randomLines(),
+      source: 'AUTOMATED',
+      clientRequestId: occurrenceKey(job),
+    },
+  );
   deps.logger.info({ order: order.number }, 'random order placed');
   deps.onPlaced?.();
 }

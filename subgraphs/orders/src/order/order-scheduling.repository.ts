@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { queryRows } from '#kit/sql-query.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import { toLine, toOrder, type LineRow, type OrderRow, type StoredOrder } from './order-rows.ts';
 
@@ -43,8 +44,9 @@ export async function linkProductionOrders(
 ): Promise<Map<string, string | null>> {
   if (receipts.length === 0) return new Map();
   // The select reads the snapshot from before the update, hence the coalesce.
-  const rows = await em.execute<{ line_id: string; recorded: string | null }[]>(
-    `with r as (select * from jsonb_to_recordset(?::jsonb) as r("line_id" uuid, "factory" text, "production_order_id" text)),
+  const rows = await queryRows<{ line_id: string; recorded: string | null }>(
+    em,
+    `with r as (select * from jsonb_to_recordset($1::jsonb) as r("line_id" uuid, "factory" text, "production_order_id" text)),
       linked as (
         update "orders"."order_line" as l set "production_order_id" = r."production_order_id",
           "status" = case when l."status" = 'PENDING' then 'REQUESTED' else l."status" end

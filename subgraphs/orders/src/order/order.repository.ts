@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { queryRows } from '#kit/sql-query.ts';
 import { ORDER_STATUS_CHANGED, type OrderStatusChangedPayload } from '../outbox/outbox-message.ts';
 import type { DraftLine } from './order-draft.ts';
 import type { OrderLine } from './order-line.entity.ts';
@@ -36,19 +37,59 @@ export interface NewOrder {
   payload: OrderStatusChangedPayload;
 }
 
+/** Every column of `orders.order`, as OrderRow names them. */
+const ORDER_COLUMNS = `"id", "number", "client_request_id", "customer_id", "customer_name", "customer_email", "status",
+  "source", "placed_at", "scheduled_at", "completed_at", "schedule_attempts", "next_schedule_at",
+  "last_schedule_error", "traceparent", "version"`;
+
 /** A line's columns that no update changes, of the table aliased `l`. */
 const LINE_KEYS_OF_L = `l."id", l."order_id", l."position", l."product", l."factory", l."quantity", l."attributes"`;
 
+/** A NOTIFY payload's room for the placements of one batch (PostgreSQL refuses 8000 bytes or more). */
+const NOTIFY_BYTES = 7000;
+
 /**
- * Stores a placed order, its lines, its first history event, its outbox
- * message and its notification in one statement (atomic without a
- * transaction). The number comes from the column's default.
+ * Stores a batch of placed orders, each with its lines, first history event,
+ * outbox message and notification, in one statement (atomic without a
+ * transaction; a batch costs one commit and one NOTIFY lock whatever its
+ * size). Numbers come from the column's default; ids are drawn first, so
+ * each order's rows find their order. An order whose clientRequestId is
+ * already taken is not stored: its entry is null.
  */
-export async function insertPlacedOrder(em: EntityManager, order: NewOrder): Promise<StoredOrder> {
-  const snapshot = toSnapshot({
-    ...toOrder({
-      id: 0,
-      number: '',
+export async function insertPlacedOrders(
+  em: EntityManager,
+  orders: readonly NewOrder[],
+): Promise<(StoredOrder | null)[]> {
+  if (orders.length === 0) return [];
+  // A few snapshots per NOTIFY: `group` says which. jsonb's text adds a little to JSON.stringify's.
+  let group = 0;
+  let bytes = 0;
+  const rows = orders.map((order, n) => {
+    const snapshot = toSnapshot(
+      toOrder({
+        id: 0,
+        number: '',
+        client_request_id: order.clientRequestId,
+        customer_id: order.customer.id,
+        customer_name: order.customer.name,
+        customer_email: order.customer.email,
+        status: order.status,
+        source: order.source,
+        placed_at: order.placedAt,
+        scheduled_at: null,
+        completed_at: null,
+        schedule_attempts: 0,
+        next_schedule_at: order.status === 'VERIFIED' ? order.placedAt : null,
+        last_schedule_error: null,
+        traceparent: order.traceparent,
+        version: 1,
+      }),
+    );
+    const size = Math.ceil(Buffer.byteLength(JSON.stringify(snapshot)) * 1.2) + 64;
+    if (bytes > 0 && bytes + size > NOTIFY_BYTES) [group, bytes] = [group + 1, 0];
+    bytes += size;
+    return {
+      n,
       client_request_id: order.clientRequestId,
       customer_id: order.customer.id,
       customer_name: order.customer.name,
@@ -56,50 +97,47 @@ export async function insertPlacedOrder(em: EntityManager, order: NewOrder): Pro
       status: order.status,
       source: order.source,
       placed_at: order.placedAt,
-      scheduled_at: null,
-      completed_at: null,
-      schedule_attempts: 0,
       next_schedule_at: order.status === 'VERIFIED' ? order.placedAt : null,
-      last_schedule_error: null,
       traceparent: order.traceparent,
-      version: 1,
-    }),
+      lines: order.lines,
+      note: order.note,
+      payload: order.payload,
+      snapshot,
+      group,
+    };
   });
-  const [row] = await em.execute<(OrderRow & { notified: unknown })[]>(
-    `with o as (insert into "orders"."order" ("client_request_id", "customer_id", "customer_name",
+  const stored = await queryRows<OrderRow & { n: number }>(
+    em,
+    `with x as (select nextval('"orders"."order_id_seq"') as "id", r.*
+        from jsonb_to_recordset($1::jsonb) as r("n" int, "client_request_id" text, "customer_id" uuid,
+          "customer_name" text, "customer_email" text, "status" text, "source" text, "placed_at" timestamptz,
+          "next_schedule_at" timestamptz, "traceparent" text, "lines" jsonb, "note" text, "payload" jsonb,
+          "snapshot" jsonb, "group" int)),
+      o as (insert into "orders"."order" ("id", "client_request_id", "customer_id", "customer_name",
           "customer_email", "status", "source", "placed_at", "schedule_attempts", "next_schedule_at",
           "traceparent", "version")
-        values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 1) returning *),
+        select "id", "client_request_id", "customer_id", "customer_name", "customer_email", "status", "source",
+          "placed_at", 0, "next_schedule_at", "traceparent", 1 from x order by "id"
+        on conflict ("client_request_id") do nothing returning *),
+      ox as (select o.*, x."n", x."lines", x."note", x."payload", x."snapshot", x."group"
+        from o join x on x."id" = o."id"),
       l as (insert into "orders"."order_line" ("id", "order_id", "position", "product", "factory", "quantity",
           "attributes", "status")
-        select x."id", o."id", x."position", x."product", x."factory", x."quantity", x."attributes", 'PENDING'
-        from o, jsonb_to_recordset(?::jsonb) as x("id" uuid, "position" int, "product" text, "factory" text,
+        select y."id", ox."id", y."position", y."product", y."factory", y."quantity", y."attributes", 'PENDING'
+        from ox, jsonb_to_recordset(ox."lines") as y("id" uuid, "position" int, "product" text, "factory" text,
           "quantity" int, "attributes" jsonb)),
       e as (insert into "orders"."order_event" ("order_id", "status", "at", "note")
-        select o."id", o."status", o."placed_at", ? from o),
+        select "id", "status", "placed_at", "note" from ox order by "id"),
       m as (insert into "orders"."outbox_message" ("topic", "key", "payload", "created_at")
-        select ?, o."number", jsonb_set(?::jsonb, '{orderNumber}', to_jsonb(o."number")), clock_timestamp() from o)
-    select o.*, pg_notify(?, jsonb_build_array(?::jsonb || jsonb_build_object('id', o."id", 'number', o."number"))::text)
-      as notified from o`,
-    [
-      order.clientRequestId,
-      order.customer.id,
-      order.customer.name,
-      order.customer.email,
-      order.status,
-      order.source,
-      order.placedAt,
-      order.status === 'VERIFIED' ? order.placedAt : null,
-      order.traceparent,
-      JSON.stringify(order.lines),
-      order.note,
-      ORDER_STATUS_CHANGED,
-      JSON.stringify(order.payload),
-      ORDER_UPDATED_CHANNEL,
-      JSON.stringify(snapshot),
-    ],
+        select $2, "number", jsonb_set("payload", '{orderNumber}', to_jsonb("number")), clock_timestamp()
+        from ox order by "id"),
+      notified as (select pg_notify($3, jsonb_agg("snapshot" || jsonb_build_object('id', "id", 'number', "number")
+          order by "id")::text) from ox group by "group")
+    select ${ORDER_COLUMNS}, "n", (select count(*) from notified) as "notifications" from ox`,
+    [JSON.stringify(rows), ORDER_STATUS_CHANGED, ORDER_UPDATED_CHANNEL],
   );
-  return toOrder(row!);
+  const byIndex = new Map(stored.map((row) => [Number(row.n), toOrder(row)]));
+  return orders.map((_order, n) => byIndex.get(n) ?? null);
 }
 
 export const findOrderByClientRequestId = async (em: EntityManager, clientRequestId: string) => {
@@ -158,16 +196,17 @@ export async function completeLines(
 ): Promise<{ changed: Set<string>; lines: OrderLine[] }> {
   if (orderIds.length === 0) return { changed: new Set(), lines: [] };
   // As above: the select sees the lines from before the update, so the changed ones are taken from u.
-  const rows = await tx.execute<(LineRow & { changed: boolean })[]>(
+  const rows = await queryRows<LineRow & { changed: boolean }>(
+    tx,
     `with u as (update "orders"."order_line" as l set "status" = 'COMPLETED', "completed_at" = c."completed_at"
-        from jsonb_to_recordset(?::jsonb) as c("line_id" uuid, "production_order_id" text, "completed_at" timestamptz)
-        where l."id" = c."line_id" and l."order_id" in (?) and l."status" <> 'COMPLETED'
+        from jsonb_to_recordset($1::jsonb) as c("line_id" uuid, "production_order_id" text, "completed_at" timestamptz)
+        where l."id" = c."line_id" and l."order_id" = any($2::bigint[]) and l."status" <> 'COMPLETED'
           and l."production_order_id" = c."production_order_id"
         returning l."id", l."status", l."completed_at")
     select ${LINE_KEYS_OF_L}, coalesce(u."status", l."status") as "status", l."production_order_id",
         coalesce(u."completed_at", l."completed_at") as "completed_at", u."id" is not null as "changed"
       from "orders"."order_line" l left join u on u."id" = l."id"
-      where l."order_id" in (?) order by l."order_id", l."position"`,
+      where l."order_id" = any($2::bigint[]) order by l."order_id", l."position"`,
     [
       JSON.stringify(
         completions.map((c) => ({
@@ -176,7 +215,6 @@ export async function completeLines(
           completed_at: c.completedAt,
         })),
       ),
-      orderIds,
       orderIds,
     ],
   );
@@ -216,21 +254,22 @@ export async function recordStatusChanges(
     payload: change.payload,
   }));
   const notifications = notificationPayloads(changes.map((change) => toSnapshot(change.order)));
-  await tx.execute(
+  await queryRows(
+    tx,
     `with o as (update "orders"."order" as o set "status" = x."status", "scheduled_at" = x."scheduled_at",
           "completed_at" = x."completed_at", "next_schedule_at" = x."next_schedule_at",
           "last_schedule_error" = x."last_schedule_error", "version" = x."version"
-        from jsonb_to_recordset(?::jsonb) as x("id" bigint, "status" text, "scheduled_at" timestamptz,
+        from jsonb_to_recordset($1::jsonb) as x("id" bigint, "status" text, "scheduled_at" timestamptz,
           "completed_at" timestamptz, "next_schedule_at" timestamptz, "last_schedule_error" text, "version" int)
         where o."id" = x."id"),
       x as (select (c->>'order_id')::bigint as "order_id", c->>'status' as "status",
           (c->>'at')::timestamptz as "at", c->>'note' as "note", c->>'key' as "key", c->'payload' as "payload", n
-        from jsonb_array_elements(?::jsonb) with ordinality as t(c, n)),
+        from jsonb_array_elements($2::jsonb) with ordinality as t(c, n)),
       e as (insert into "orders"."order_event" ("order_id", "status", "at", "note")
         select "order_id", "status", "at", "note" from x order by n),
       m as (insert into "orders"."outbox_message" ("topic", "key", "payload", "created_at")
-        select ?, "key", "payload", clock_timestamp() from x order by n)
-    select count(pg_notify(?, p)) from jsonb_array_elements_text(?::jsonb) as p`,
+        select $3, "key", "payload", clock_timestamp() from x order by n)
+    select count(pg_notify($4, p)) from jsonb_array_elements_text($5::jsonb) as p`,
     [
       JSON.stringify(orders),
       JSON.stringify(events),

@@ -25,14 +25,19 @@ export const orderResolvers: Resolvers = {
     },
   },
   Mutation: {
-    placeOrder: async (_parent, { input }, { identity, em, services, idempotencyKey }) => {
+    placeOrder: async (_parent, { input }, context) => {
+      const { identity, services, idempotencyKey } = context;
       requireRole(identity, 'operator');
-      const order = await placeOrder(em, services.customers, {
-        customerId: input.customerId,
-        lines: input.lines,
-        source: 'MANUAL',
-        clientRequestId: input.clientRequestId ?? idempotencyKey ?? null,
-      });
+      const order = await placeOrder(
+        // The entity manager only when a repeated key needs it (the context forks it on first use).
+        { em: () => context.em, customers: services.customers, placements: services.placements },
+        {
+          customerId: input.customerId,
+          lines: input.lines,
+          source: 'MANUAL',
+          clientRequestId: input.clientRequestId ?? idempotencyKey ?? null,
+        },
+      );
       services.orderPlaced();
       return order;
     },

@@ -1,10 +1,15 @@
 import { currentTraceparent } from '#kit/telemetry/trace-context.ts';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ValidationError } from '#kit/errors.ts';
+import { naturalBatch } from '#kit/natural-batch.ts';
 import type { CustomerLookup } from '#clients/customers-client.ts';
 import { draftLines, type OrderLineInput } from './order-draft.ts';
-import { findOrderByClientRequestId, insertPlacedOrder, type StoredOrder } from './order.repository.ts';
+import {
+  findOrderByClientRequestId,
+  insertPlacedOrders,
+  type NewOrder,
+  type StoredOrder,
+} from './order.repository.ts';
 import { statusChangedPayload } from './order-transitions.ts';
 import { firstOrderFor } from './repeated-placement.ts';
 import type { OrderSource } from './order.entity.ts';
@@ -19,28 +24,49 @@ export interface PlaceOrderCommand {
   traceparent?: string | null;
 }
 
+/** Stores one placed order (with others placed meanwhile); null when its clientRequestId is taken. */
+export type PlacementWriter = (order: NewOrder) => Promise<StoredOrder | null>;
+
+/** Placements per statement: the JSON of 200 two-line orders is about 300 KB. */
+const MAX_PLACEMENTS_PER_BATCH = 200;
+
+/**
+ * The process's placement writer: placements that arrive while a batch is
+ * being stored go together in the next one (one statement, one commit),
+ * so under load an order's insert costs a share of a commit, not one.
+ */
+export const createPlacementWriter = (orm: MikroORM): PlacementWriter =>
+  naturalBatch((orders: NewOrder[]) => insertPlacedOrders(orm.em.fork(), orders), {
+    maxBatch: MAX_PLACEMENTS_PER_BATCH,
+  });
+
+export interface PlaceOrderDeps {
+  /** For a repeated clientRequestId only. */
+  em: () => EntityManager;
+  customers: CustomerLookup;
+  placements: PlacementWriter;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Verifies and stores an order as VERIFIED with its history event, outbox
- * message and notification in one statement, due for scheduling at once. Invalid input
+ * message and notification in one statement (shared with the placements of
+ * the same moment), due for scheduling at once. Invalid input
  * throws before anything is written, except an AUTOMATED order whose
  * customer was archived after it was picked: that one is stored as REJECTED.
  * A repeated clientRequestId returns the first order if it asks for the same
  * thing, else CONFLICT.
  */
-export async function placeOrder(
-  em: EntityManager,
-  customers: CustomerLookup,
-  command: PlaceOrderCommand,
-): Promise<StoredOrder> {
+export async function placeOrder(deps: PlaceOrderDeps, command: PlaceOrderCommand): Promise<StoredOrder> {
+  const { customers, placements } = deps;
   const requestId = command.clientRequestId?.trim() || null;
   if (requestId && requestId.length > 200)
     throw new ValidationError('input.clientRequestId', 'must be at most 200 characters');
   const lines = draftLines(command.lines);
   if (requestId) {
-    const existing = await findOrderByClientRequestId(em, requestId);
-    if (existing) return firstOrderFor(em.fork(), existing, command.customerId, lines);
+    const existing = await findOrderByClientRequestId(deps.em(), requestId);
+    if (existing) return firstOrderFor(deps.em().fork(), existing, command.customerId, lines);
   }
   // Fresh, not from the lookup cache: a customer archived a moment ago may not be ordered for.
   const customer = UUID.test(command.customerId)
@@ -66,26 +92,22 @@ export async function placeOrder(
     completedAt: null,
     traceparent,
   } as unknown as StoredOrder;
-  try {
-    return await insertPlacedOrder(em, {
-      clientRequestId: requestId,
-      customer,
-      status,
-      source: command.source,
-      placedAt,
-      traceparent,
-      lines,
-      note,
-      payload: statusChangedPayload(unnumbered, lines, null, placedAt, note),
-    });
-  } catch (error) {
-    // Two placements with the same key raced: the loser answers with the winner's order.
-    if (requestId && isUniqueViolation(error)) {
-      const existing = await findOrderByClientRequestId(em, requestId);
-      if (existing) return firstOrderFor(em.fork(), existing, command.customerId, lines);
-    }
-    throw error;
-  }
+  const stored = await placements({
+    clientRequestId: requestId,
+    customer,
+    status,
+    source: command.source,
+    placedAt,
+    traceparent,
+    lines,
+    note,
+    payload: statusChangedPayload(unnumbered, lines, null, placedAt, note),
+  });
+  if (stored) return stored;
+  // Another placement with the same key was stored first (a retry racing the original): answer with its order.
+  const existing = await findOrderByClientRequestId(deps.em(), requestId!);
+  if (!existing) throw new Error(`placement ${requestId} was neither stored nor found`);
+  return firstOrderFor(deps.em().fork(), existing, command.customerId, lines);
 }
 
 const customerColumns = (customer: { id: string; name: string; email: string }) => ({
@@ -93,6 +115,3 @@ const customerColumns = (customer: { id: string; name: string; email: string }) 
   customerName: customer.name,
   customerEmail: customer.email,
 });
-
-const isUniqueViolation = (error: unknown) =>
-  error instanceof UniqueConstraintViolationException || (error as { code?: string }).code === '23505';
