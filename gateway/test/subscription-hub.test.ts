@@ -201,6 +201,23 @@ describe('subscription hub', () => {
     expect(bob.frames[0]!.payload.data.orderUpdated).toEqual(ada.frames[0]!.payload.data.orderUpdated);
   });
 
+  it('reconnects a shared socket as a user who outlasts the session it connected with, before that ends', async () => {
+    const ada = sinkFor('1');
+    const bob = sinkFor('2');
+    hub.subscribe({ document: WATCH, variables: {}, context: contextOf('ada', 'viewer', 3) }, ada.sink);
+    await until(() => upstream.connections.length === 1);
+    hub.subscribe({ document: WATCH, variables: {}, context: contextOf('bob') }, bob.sink);
+    // ada's session ends in 3 s and the pool renews 5 s ahead: at once, as bob, without backoff.
+    await until(() => upstream.connections.length === 2 && upstream.openSockets() === 1);
+    expect(upstream.connections.map((params) => params.identity)).toEqual(['ada@orders', 'bob@orders']);
+    await until(() => hub.stats().connected === 1);
+    await sleep(100); // the subscription sent again on the new socket
+    upstream.publish({ number: 'O-1', status: 'VERIFIED', customer: { id: 'C-1' } });
+    await until(() => ada.frames.length === 1 && bob.frames.length === 1);
+    await sleep(1200); // and no further renewal: nobody outlasts bob
+    expect(upstream.connections).toHaveLength(2);
+  });
+
   it('delivers in the subgraph’s order even when a later event resolves first', async () => {
     const a = sinkFor('1');
     hub.subscribe({ document: WATCH, variables: { n: 'O-1' }, context: contextOf('ada') }, a.sink);
