@@ -18,8 +18,6 @@ export class GroupClient implements AsyncIterableIterator<ExecutionResult> {
   readonly context: GatewayContext;
   readonly ends: FrameEnds;
   readonly #leave: (client: GroupClient) => void;
-  /** Payloads of events not yet written to its socket (fan-out.ts). */
-  pending: string[] | undefined;
 
   constructor(
     sink: FrameSink,

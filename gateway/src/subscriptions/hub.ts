@@ -8,11 +8,11 @@ import { resolveEvent, type EventRun, type UpstreamEvent } from './event-executo
 import {
   encodeResult as defaultEncode,
   frameEnds,
+  nextFrame,
   openPayload,
   type EncodeResult,
   type FrameSink,
 } from './frames.ts';
-import { createFanOut } from './fan-out.ts';
 import { GroupClient as Client } from './group-client.ts';
 import type { SupergraphView } from './planner.ts';
 import { scopeKey } from './share-scope.ts';
@@ -88,13 +88,14 @@ export function createSubscriptionHub(options: HubOptions) {
     };
     const groupId = randomUUID();
     // Per event: resolved once, encoded once; per client only its own ends around the payload, and
-    // the frames of events delivered together in one write to its socket (fan-out.ts).
-    const fanOut = createFanOut();
-    const broadcast = (results: ExecutionResult[]) =>
-      fanOut.write(
-        results.map((result) => openPayload(encode(result))),
-        clients,
-      );
+    // the frames of events delivered together in one write to its socket.
+    const broadcast = (results: ExecutionResult[]) => {
+      const opens = results.map((result) => openPayload(encode(result)));
+      for (const client of clients) {
+        if (opens.length === 1) client.sink.send(nextFrame(client.ends, opens[0]!));
+        else client.sink.sendAll(opens.map((open) => nextFrame(client.ends, open)));
+      }
+    };
     let chain = Promise.resolve();
     const run = (dataSources: ServiceMap): EventRun => ({
       view,
@@ -148,17 +149,14 @@ export function createSubscriptionHub(options: HubOptions) {
       onEvent: (event) => {
         (next ??= openBatch()).push(event);
       },
-      // Clients are told the group ended (complete) only after every frame before it is written.
       onError: (message) => {
-        chain = chain
-          .then(() => {
-            broadcast([{ errors: [new GraphQLError(message, { extensions: { code: 'UPSTREAM_ERROR' } })] }]);
-            return fanOut.drained();
-          })
-          .then(end);
+        chain = chain.then(() => {
+          broadcast([{ errors: [new GraphQLError(message, { extensions: { code: 'UPSTREAM_ERROR' } })] }]);
+          end();
+        });
       },
       onComplete: () => {
-        chain = chain.then(() => fanOut.drained()).then(end);
+        chain = chain.then(() => end());
       },
     });
     let ended = false;
@@ -171,7 +169,6 @@ export function createSubscriptionHub(options: HubOptions) {
       close();
     };
     const leave = (client: Client) => {
-      fanOut.drop(client);
       if (clients.delete(client) && clients.size === 0) end();
     };
     return { clients, connected: lease.connected, leave, close: end };
