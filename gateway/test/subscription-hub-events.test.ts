@@ -10,7 +10,7 @@ import type { ExecutionResult } from 'graphql';
 import type { Sink, SubscribePayload } from 'graphql-ws';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { GatewayContext } from '../src/context.ts';
-import { logger, sleep, until, view, WATCH } from './hub-fixtures.ts';
+import { logger, PER_IDENTITY, sleep, until, view, WATCH } from './hub-fixtures.ts';
 import { encodeResult, type FrameSink } from '../src/subscriptions/frames.ts';
 import { createSubscriptionHub } from '../src/subscriptions/hub.ts';
 import type { UpstreamPool } from '../src/subscriptions/upstream-pool.ts';
@@ -109,20 +109,26 @@ function setUp(delayOf: (id: string) => number = () => 0) {
     },
     logger,
   });
-  const subscribe = (context: GatewayContext, variables: Record<string, unknown> = {}, id = '1') => {
+  const subscribe = (
+    context: GatewayContext,
+    variables: Record<string, unknown> = {},
+    id = '1',
+    document = WATCH,
+  ) => {
     const client = socket(id);
-    const iterator = hub.subscribe({ document: WATCH, variables, context }, client.sink);
+    const iterator = hub.subscribe({ document, variables, context }, client.sink);
     return { ...client, iterator, context };
   };
   return { hub, upstreams, leases, fetches, counts, subscribe };
 }
 
 describe('subscription hub, events fed in', () => {
-  it('groups clients by identity: the same user and role share one upstream; another user or role never does', async () => {
+  it('groups by identity where a selected field is not declared identity-free: another user or role never shares', async () => {
     const { hub, upstreams, fetches, subscribe } = setUp();
-    const ada = [subscribe(contextOf('ada')), subscribe(contextOf('ada')), subscribe(contextOf('ada'))];
-    const bob = [subscribe(contextOf('bob')), subscribe(contextOf('bob'))];
-    const adaAdmin = subscribe(contextOf('ada', 'admin'));
+    const watch = (sub: string, role?: 'admin') => subscribe(contextOf(sub, role), {}, '1', PER_IDENTITY);
+    const ada = [watch('ada'), watch('ada'), watch('ada')];
+    const bob = [watch('bob'), watch('bob')];
+    const adaAdmin = watch('ada', 'admin');
     expect(upstreams).toHaveLength(3);
     expect(new Set(upstreams.map((upstream) => upstream.key)).size).toBe(3);
     expect(hub.stats()).toEqual({ upstreams: 3, connected: 3, clients: 6, sockets: 3 });
@@ -133,6 +139,32 @@ describe('subscription hub, events fed in', () => {
     // One entity fetch per group, each made as that group's identity.
     expect(fetches.map((fetch) => fetch.subs[0]).sort()).toEqual(['ada', 'ada', 'bob']);
     for (const client of [...ada, ...bob, adaAdmin]) {
+      const [frame] = client.frames();
+      expect(frame!.payload.data!.orderUpdated).toEqual({
+        number: 'O-1',
+        status: 'VERIFIED',
+        customer: { name: 'Name of C-1', phone: null },
+      });
+      expect(frame!.payload.extensions.requestId).toBe(client.context.requestId);
+    }
+  });
+
+  it('shares a group across users of one role where every selected field is declared identity-free, never across roles', async () => {
+    const { hub, upstreams, fetches, counts, subscribe } = setUp();
+    const viewers = ['ada', 'bob', 'cy'].flatMap((sub) => [
+      subscribe(contextOf(sub)),
+      subscribe(contextOf(sub)),
+    ]);
+    const admin = subscribe(contextOf('ada', 'admin'));
+    expect(upstreams).toHaveLength(2); // one per role
+    expect(hub.stats()).toEqual({ upstreams: 2, connected: 2, clients: 7, sockets: 2 });
+    for (const upstream of upstreams) upstream.sink.next(event('O-1', 'VERIFIED'));
+    await until(() => [...viewers, admin].every((client) => client.raw.length === 1));
+    // One resolution, one entity fetch and one serialisation per role, not per user.
+    expect(counts).toEqual({ resolutions: 2, encodes: 2 });
+    expect(fetches).toHaveLength(2);
+    expect(fetches.map((fetch) => fetch.subs[0])).toContain('ada');
+    for (const client of [...viewers, admin]) {
       const [frame] = client.frames();
       expect(frame!.payload.data!.orderUpdated).toEqual({
         number: 'O-1',

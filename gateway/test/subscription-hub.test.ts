@@ -9,7 +9,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { GatewayContext } from '../src/context.ts';
-import { logger, sleep, until, view, WATCH } from './hub-fixtures.ts';
+import { logger, PER_IDENTITY, sleep, until, view, WATCH } from './hub-fixtures.ts';
 import { createSubscriptionHub, type SubscriptionHub } from '../src/subscriptions/hub.ts';
 import { createUpstreamPool } from '../src/subscriptions/upstream-pool.ts';
 import type { FrameSink } from '../src/subscriptions/frames.ts';
@@ -165,14 +165,14 @@ describe('subscription hub', () => {
     }
   });
 
-  it('multiplexes one identity’s variable sets on one socket, and keeps identities apart', async () => {
+  it('multiplexes one identity’s variable sets on one socket, and keeps identities apart where a field is not declared identity-free', async () => {
     const one = sinkFor('1');
     const two = sinkFor('2');
     const other = sinkFor('3');
-    hub.subscribe({ document: WATCH, variables: { n: 'O-1' }, context: contextOf('ada') }, one.sink);
-    hub.subscribe({ document: WATCH, variables: { n: 'O-2' }, context: contextOf('ada') }, two.sink);
+    hub.subscribe({ document: PER_IDENTITY, variables: { n: 'O-1' }, context: contextOf('ada') }, one.sink);
+    hub.subscribe({ document: PER_IDENTITY, variables: { n: 'O-2' }, context: contextOf('ada') }, two.sink);
     // Same role, another user: never shares a group or a socket with ada.
-    hub.subscribe({ document: WATCH, variables: { n: 'O-1' }, context: contextOf('bob') }, other.sink);
+    hub.subscribe({ document: PER_IDENTITY, variables: { n: 'O-1' }, context: contextOf('bob') }, other.sink);
     await until(() => upstream.subscribers.size === 3);
     expect(hub.stats()).toMatchObject({ upstreams: 3, clients: 3, sockets: 2 });
     expect(upstream.openSockets()).toBe(2);
@@ -185,6 +185,37 @@ describe('subscription hub', () => {
     await sleep(50);
     expect(one.frames).toHaveLength(0);
     expect(other.frames).toHaveLength(0);
+  });
+
+  it('gives users of one role one group and one socket where every field is declared identity-free', async () => {
+    const ada = sinkFor('1');
+    const bob = sinkFor('2');
+    hub.subscribe({ document: WATCH, variables: { n: 'O-1' }, context: contextOf('ada') }, ada.sink);
+    hub.subscribe({ document: WATCH, variables: { n: 'O-1' }, context: contextOf('bob') }, bob.sink);
+    await until(() => upstream.subscribers.size === 1);
+    expect(hub.stats()).toMatchObject({ upstreams: 1, clients: 2, sockets: 1 });
+    expect(upstream.connections).toHaveLength(1);
+    upstream.publish({ number: 'O-1', status: 'VERIFIED', customer: { id: 'C-1' } });
+    await until(() => ada.frames.length === 1 && bob.frames.length === 1);
+    expect(customerCalls).toHaveLength(1);
+    expect(bob.frames[0]!.payload.data.orderUpdated).toEqual(ada.frames[0]!.payload.data.orderUpdated);
+  });
+
+  it('reconnects a shared socket as a user who outlasts the session it connected with, before that ends', async () => {
+    const ada = sinkFor('1');
+    const bob = sinkFor('2');
+    hub.subscribe({ document: WATCH, variables: {}, context: contextOf('ada', 'viewer', 3) }, ada.sink);
+    await until(() => upstream.connections.length === 1);
+    hub.subscribe({ document: WATCH, variables: {}, context: contextOf('bob') }, bob.sink);
+    // ada's session ends in 3 s and the pool renews 5 s ahead: at once, as bob, without backoff.
+    await until(() => upstream.connections.length === 2 && upstream.openSockets() === 1);
+    expect(upstream.connections.map((params) => params.identity)).toEqual(['ada@orders', 'bob@orders']);
+    await until(() => hub.stats().connected === 1);
+    await sleep(100); // the subscription sent again on the new socket
+    upstream.publish({ number: 'O-1', status: 'VERIFIED', customer: { id: 'C-1' } });
+    await until(() => ada.frames.length === 1 && bob.frames.length === 1);
+    await sleep(1200); // and no further renewal: nobody outlasts bob
+    expect(upstream.connections).toHaveLength(2);
   });
 
   it('delivers in the subgraph’s order even when a later event resolves first', async () => {

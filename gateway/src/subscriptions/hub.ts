@@ -15,6 +15,7 @@ import {
 } from './frames.ts';
 import { GroupClient as Client } from './group-client.ts';
 import type { SupergraphView } from './planner.ts';
+import { scopeKey } from './share-scope.ts';
 import { openUpstream } from './upstream.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 
@@ -52,14 +53,11 @@ const stable = (value: unknown): string =>
       : v,
   );
 
-/** Who a result may be shared with: a field's answer can depend on who asks (sub), not only on the role. */
-export const identityKey = (context: GatewayContext) =>
-  JSON.stringify([context.identity.sub, context.identity.role]);
-
 /**
- * Clients of one identity with the same operation and variables form a group:
- * one upstream subscription (on the socket their identity shares with its
- * other groups, upstream-pool.ts), each event resolved once, serialised once,
+ * Clients of one identity with the same operation and variables form a group
+ * (of one role, when every field the operation selects is declared identity-free:
+ * share-scope.ts): one upstream subscription (on the socket that identity or role
+ * shares with its other groups, upstream-pool.ts), each event resolved once, serialised once,
  * and the frame written to every client's socket. Events are resolved as they
  * come, concurrently; those read in one turn together, with one entity fetch
  * per subgraph (batched-entity-fetches.ts). Events are delivered in the
@@ -76,11 +74,12 @@ export function createSubscriptionHub(options: HubOptions) {
   };
   const encode = options.encode ?? defaultEncode;
 
-  const openGroup = (key: string, request: SubscribeRequest, source: string): Group => {
+  const openGroup = (key: string, sharer: string, request: SubscribeRequest, source: string): Group => {
     const view = options.view();
     const planned = view.plan(request.document, request.operationName);
     const clients = new Set<Client>();
-    // Events are resolved as the group's client whose token lasts longest (all are the same identity).
+    // Events are resolved as the group's client whose token lasts longest (all are the same identity,
+    // or of one role where the operation's answer cannot depend on who asks).
     const currentContext = () => {
       let longest = request.context;
       for (const { context } of clients)
@@ -140,12 +139,7 @@ export function createSubscriptionHub(options: HubOptions) {
       return events;
     };
     const subgraph = planned.primary.serviceName;
-    const lease = options.pool.acquire(
-      identityKey(request.context),
-      options.subgraphUrl(subgraph),
-      subgraph,
-      currentContext,
-    );
+    const lease = options.pool.acquire(sharer, options.subgraphUrl(subgraph), subgraph, currentContext);
     const close = openUpstream({
       lease,
       query: planned.primary.operation,
@@ -188,13 +182,9 @@ export function createSubscriptionHub(options: HubOptions) {
      */
     subscribe(request: SubscribeRequest, sink: FrameSink): AsyncIterableIterator<ExecutionResult> {
       const source = sourceOf(request.document);
-      const key = stable([
-        identityKey(request.context),
-        request.operationName ?? null,
-        source,
-        request.variables,
-      ]);
-      const group = groups.get(key) ?? openGroup(key, request, source);
+      const sharer = scopeKey(options.view().shareScope(request.document), request.context);
+      const key = stable([sharer, request.operationName ?? null, source, request.variables]);
+      const group = groups.get(key) ?? openGroup(key, sharer, request, source);
       groups.set(key, group);
       const ends = frameEnds(sink.id, request.context.requestId);
       const client = new Client(sink, request.context, ends, group.leave);

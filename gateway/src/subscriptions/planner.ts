@@ -2,6 +2,7 @@ import { Supergraph, operationFromDocument, type Schema } from '@apollo/federati
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { buildOperationContext } from '@apollo/gateway';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { shareScopeOf, type ShareScope } from './share-scope.ts';
 
 /** The serviceName the primary fetch is renamed to, so each event can stand in for its result. */
 export const EVENT_SOURCE = '__subscription_event__';
@@ -23,6 +24,8 @@ export interface SupergraphView {
   apiGraphQLSchema: GraphQLSchema;
   subgraphs: readonly { name: string; url: string }[];
   plan(document: DocumentNode, operationName?: string | null): PlannedSubscription;
+  /** Whether the operation's events may be resolved once per role instead of once per identity. */
+  shareScope(document: DocumentNode): ShareScope;
 }
 
 export function buildSupergraphView(supergraphSdl: string): SupergraphView {
@@ -31,11 +34,18 @@ export function buildSupergraphView(supergraphSdl: string): SupergraphView {
   const apiGraphQLSchema = apiSchema.toGraphQLJSSchema();
   const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
   const planner = new QueryPlanner(supergraph);
+  // Clients of one operation share one checked document (ws-server.ts): one walk of it per schema.
+  const scopes = new WeakMap<DocumentNode, ShareScope>();
   return {
     supergraphSchema,
     apiSchema,
     apiGraphQLSchema,
     subgraphs: supergraph.subgraphsMetadata(),
+    shareScope(document) {
+      let scope = scopes.get(document);
+      if (scope === undefined) scopes.set(document, (scope = shareScopeOf(supergraphSchema, document)));
+      return scope;
+    },
     plan(document, operationName) {
       const operation = operationFromDocument(apiSchema, document, {
         operationName: operationName ?? undefined,

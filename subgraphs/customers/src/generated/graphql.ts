@@ -261,6 +261,10 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateCustomerInput: UpdateCustomerInput;
 }>;
 
+export type IdentityFreeDirectiveArgs = { };
+
+export type IdentityFreeDirectiveResolver<Result, Parent, ContextType = Context, Args = IdentityFreeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AddressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = ResolversObject<{
   city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -324,3 +328,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  identityFree?: IdentityFreeDirectiveResolver<any, any, ContextType>;
+}>;
