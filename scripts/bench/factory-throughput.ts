@@ -23,13 +23,14 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { MongoClient, ObjectId } from 'mongodb';
+import { MongoClient } from 'mongodb';
 import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
 import { IDENTITY_HEADER, signGatewayIdentity } from '#kit/service-token.ts';
 import { verifyWebhookSignature } from '#kit/webhook-signature.ts';
 import { runOpenLoop } from './lib/open-loop-run.ts';
 import { cpuMsOf, loadAverage, percentile } from './lib/measure.ts';
 import { MEAN_LINES } from './lib/production-requests.ts';
+import { seedProductionOrders } from './lib/production-seed.ts';
 import { countingProxy, perJob, type WireCounts } from './lib/wire-count.ts';
 import { benchSecrets } from './secrets.ts';
 import { localUrl, spawnService, stopServices, waitReady } from '../lib/services.ts';
@@ -268,60 +269,6 @@ async function dropDatabase(mongoUrl: string, name: string) {
   await mongo.close();
 }
 
-/** `count` completed, delivered production orders, as a long-running factory stores them. */
-async function seedProductionOrders(mongoUrl: string, database: string, count: number) {
-  const mongo = await new MongoClient(mongoUrl).connect();
-  const collection = mongo.db(database).collection('production_orders');
-  // The indexes a long-running factory has had since its first start (its ensureIndexes), made
-  // before the documents: built afterwards over a million, at the factory's start, they held
-  // SQLite's write lock past the factory's lease.
-  await collection.createIndex({ orderNumber: 1, lineId: 1 }, { unique: true });
-  await collection.createIndex({ status: 1, queuedAt: 1 });
-  await collection.createIndex({ 'webhook.state': 1, 'webhook.nextAttemptAt': 1 });
-  const at = new Date(Date.now() - 86_400_000);
-  const ids: ObjectId[] = [];
-  for (let first = 0; first < count; first += 10_000) {
-    const docs = Array.from({ length: Math.min(10_000, count - first) }, (_, k) => {
-      const _id = new ObjectId();
-      ids.push(_id);
-      return {
-        _id,
-        factory: 'widgets',
-        orderNumber: `SEED-${Math.floor((first + k) / 2)}`,
-        lineId: `${(first + k).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
-        product: 'WIDGET',
-        quantity: 1,
-        attributes: { color: 'black', size: 3, polished: false },
-        status: 'COMPLETED',
-        productionSeconds: 2.15,
-        queuedAt: at,
-        startedAt: at,
-        dueAt: at,
-        completedAt: at,
-        productionLine: null,
-        webhook: {
-          webhookId: `po_${_id.toHexString()}`,
-          state: 'DELIVERED',
-          attempts: 1,
-          lastError: null,
-          nextAttemptAt: null,
-          deliveredAt: at,
-        },
-        traceparent: null,
-      };
-    });
-    await collection.insertMany(docs, { ordered: false });
-  }
-  // A factory that has run this version since its first start has listed what is live (none of
-  // these): without the marker its first start would scan them once (production/live-records.ts).
-  await mongo
-    .db(database)
-    .collection<{ _id: string; orders: ObjectId[]; at: Date }>('production_live')
-    .insertOne({ _id: 'listed', orders: [], at: new Date() });
-  await mongo.close();
-  return ids;
-}
-
 /** autocannon, stopped early if the factory exits (e.g. it lost its lease while FerretDB was saturated). */
 function hammer(child: ChildProcess, options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -356,7 +303,7 @@ const ENTITIES = /* GraphQL */ `
 async function entities(root: string, mongoUrl: string, index: number) {
   const prefix = `ff_bench_ent_${Date.now().toString(36)}_${index}_`;
   const seed = Number(values.seed);
-  const seeded = await seedProductionOrders(mongoUrl, `${prefix}widgets`, Math.max(seed, 7));
+  const seeded = await seedProductionOrders(mongoUrl, `${prefix}widgets`, 'widgets', Math.max(seed, 7));
   const secrets = benchSecrets();
   const receiver = await startReceiver(secrets.WEBHOOK_SECRET_WIDGETS);
   console.error(`entities: ${seeded.length} production orders seeded; starting ${treeOf(root)}'s factory`);

@@ -9,7 +9,7 @@
  * every order is COMPLETE with history exactly VERIFIED → SCHEDULED →
  * COMPLETE and every outbox message was delivered once to each sink.
  *   node scripts/bench/orders-throughput.ts [--rates=100,300] [--seconds=60] [--warmup=10]
- *     [--drain=120] [--seed-delivered=0] [--checkout=DIR ...]
+ *     [--drain=120] [--seed-delivered=0] [--seed-production=0] [--checkout=DIR ...]
  * --checkout (repeatable) runs the services from other checkouts too (e.g. main's), side by side.
  * --profile=orders (or customers, factory, gateway) runs that service under `node --cpu-prof`.
  * CPU ms/order covers the four services, the FerretDB started here and the PostgreSQL backends
@@ -23,11 +23,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { signToken } from '#kit/auth.ts';
+import { FACTORY_IDS } from '#catalogue/products.ts';
 import { freePort } from '#kit/ferretdb.ts';
 import { runOpenLoop } from './lib/open-loop-run.ts';
 import { backendCpuBetween, backendCpuMs, cpuMsOf, loadAverage, percentile } from './lib/measure.ts';
 import { listenForStatuses } from './lib/order-statuses.ts';
 import { seedDeliveredOutbox, verifyOrders } from './lib/orders-verification.ts';
+import { seedProductionOrders } from './lib/production-seed.ts';
 import { parseCrashes, restartableFerretDb, scheduleCrashes } from './lib/crashes.ts';
 import { goalRow, printGoals } from './lib/goals.ts';
 import { benchSecrets } from './secrets.ts';
@@ -47,6 +49,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '10' },
     drain: { type: 'string', default: '120' },
     'seed-delivered': { type: 'string', default: '0' },
+    /** Completed, delivered production orders stored in each factory's database before it starts. */
+    'seed-production': { type: 'string', default: '0' },
     checkout: { type: 'string', multiple: true, default: [] },
     /** A service to run under `node --cpu-prof` (profiles in --profile-dir, default /tmp/ff-bench-profiles). */
     profile: { type: 'string' },
@@ -60,6 +64,7 @@ const SECONDS = Number(values.seconds);
 const WARMUP = Number(values.warmup);
 const DRAIN = Number(values.drain);
 const SEED = Number(values['seed-delivered']);
+const SEED_PRODUCTION = Number(values['seed-production']);
 const here = fileURLToPath(new URL('../..', import.meta.url));
 const checkouts = [here, ...values.checkout.map((dir) => (dir.endsWith('/') ? dir : `${dir}/`))];
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -147,6 +152,9 @@ async function run(root: string, rate: number, mongo: Mongo, index: number) {
           },
         };
   try {
+    for (const factory of FACTORY_IDS)
+      if (SEED_PRODUCTION > 0)
+        await seedProductionOrders(mongoUrl, `${env.FACTORY_DB_PREFIX}${factory}`, factory, SEED_PRODUCTION);
     for (const name of SERVICE_NAMES) crashMarks.set(name, await start(name));
     const pids: Record<string, number> = Object.fromEntries(
       SERVICE_NAMES.map((name) => [name, children.get(name)!.pid!]),
@@ -286,11 +294,12 @@ console.table(results);
 console.log(
   `${SECONDS} s measured after ${WARMUP} s warm-up, 2-line orders (widgets + gadgets), SIM_TIME_SCALE=0` +
     (SEED ? `, ${SEED} delivered outbox rows seeded` : '') +
+    (SEED_PRODUCTION ? `, ${SEED_PRODUCTION} completed production orders seeded in each factory` : '') +
     '; CPU ms/order: c customers, f factory, o orders, g gateway, m FerretDB (when started here),' +
     " p PostgreSQL backends of the run's database (this machine's server)",
 );
 
-// Issue 15's goals 1 and 5 (and 3 when rows were seeded), from this checkout's rows.
+// Issue 15's goals 1 and 5 (and 3 when rows or production orders were seeded), from this checkout's rows.
 const ours = results.filter((row) => row.checkout === 'this');
 const kept = ours.filter((row) => row['completed /s'] >= 0.97 * row['offered /s']);
 const broken = ours.reduce(
@@ -317,6 +326,6 @@ printGoals('issue 15, 1, 3 and 5', {
       ),
     ]),
   ),
-  [`orders not COMPLETE, wrong history, outbox not once${crashes.length ? ' (with the crashes)' : ''}${SEED ? ` (${SEED} delivered rows seeded)` : ''}`]:
+  [`orders not COMPLETE, wrong history, outbox not once${crashes.length ? ' (with the crashes)' : ''}${SEED ? ` (${SEED} delivered rows seeded)` : ''}${SEED_PRODUCTION ? ` (${SEED_PRODUCTION} production orders a factory seeded)` : ''}`]:
     goalRow(broken, '0', broken === 0),
 });
