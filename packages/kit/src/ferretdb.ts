@@ -10,7 +10,7 @@ import { sleep } from './sim-time.ts';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const toolDir = join(root, 'tools', 'ferretdb');
 // Named by its patch level, so a binary built before the patch is never taken for the patched one.
-const localBinary = join(root, '.tools', 'bin', 'ferretdb-1.24.2-p2');
+const localBinary = join(root, '.tools', 'bin', 'ferretdb-1.24.2-p3');
 
 /**
  * Finds the FerretDB binary, building it the first time (pinned in tools/ferretdb/go.mod, with
@@ -96,8 +96,10 @@ export async function startFerretDb(options: {
   dataDir: string;
   port?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Another build (a benchmark runs each checkout's own); else this checkout's. */
+  binary?: string;
 }): Promise<RunningFerretDb> {
-  const binary = ensureFerretDbBinary();
+  const binary = options.binary ?? ensureFerretDbBinary();
   const port = options.port ?? (await freePort());
   mkdirSync(options.dataDir, { recursive: true });
   const child = spawn(
