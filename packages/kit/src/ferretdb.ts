@@ -14,7 +14,8 @@ const localBinary = join(root, '.tools', 'bin', 'ferretdb-1.24.2-p3');
 
 /**
  * Finds the FerretDB binary, building it the first time (pinned in tools/ferretdb/go.mod, with
- * tools/ferretdb/ferretdb-1.24.2.patch applied: see docs/operations.md). `FERRETDB_BIN` overrides.
+ * tools/ferretdb/ferretdb-1.24.2.patch applied to FerretDB and modernc-sqlite-1.32.0.patch to its
+ * SQLite driver: see docs/operations.md). `FERRETDB_BIN` overrides.
  */
 export function ensureFerretDbBinary(log: (line: string) => void = console.error): string {
   const configured = process.env.FERRETDB_BIN;
@@ -34,28 +35,32 @@ export function ensureFerretDbBinary(log: (line: string) => void = console.error
   return localBinary;
 }
 
-/** FerretDB's module, copied out of the module cache and patched, replaces the pinned one for this build only. */
+/**
+ * FerretDB's module and its SQLite driver's, copied out of the module cache and patched, replace
+ * the pinned ones for this build only.
+ */
 function buildPatchedFerretDb(go: string) {
   const run = (args: string[], cwd = toolDir) =>
     execFileSync(go, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const work = mkdtempSync(join(tmpdir(), 'ff-ferretdb-build-'));
-  try {
-    const { Dir } = JSON.parse(run(['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'])) as {
-      Dir: string;
-    };
-    const source = join(work, 'FerretDB');
+  const patched = (module: string, name: string, patch: string) => {
+    const { Dir } = JSON.parse(run(['mod', 'download', '-json', module])) as { Dir: string };
+    const source = join(work, name);
     cpSync(Dir, source, { recursive: true });
     execFileSync('chmod', ['-R', 'u+w', source]);
     // git apply, not patch(1): git is on every machine that has the repository.
-    execFileSync('git', ['apply', '-p1', join(toolDir, 'ferretdb-1.24.2.patch')], {
+    execFileSync('git', ['apply', '-p1', join(toolDir, patch)], {
       cwd: source,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
+    return `replace ${module} => ${source}\n`;
+  };
+  try {
+    const replaces =
+      patched('github.com/FerretDB/FerretDB', 'FerretDB', 'ferretdb-1.24.2.patch') +
+      patched('modernc.org/sqlite', 'sqlite', 'modernc-sqlite-1.32.0.patch');
     const modfile = join(work, 'go.mod');
-    writeFileSync(
-      modfile,
-      `${readFileSync(join(toolDir, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${source}\n`,
-    );
+    writeFileSync(modfile, `${readFileSync(join(toolDir, 'go.mod'), 'utf8')}\n${replaces}`);
     cpSync(join(toolDir, 'go.sum'), join(work, 'go.sum'));
     mkdirSync(dirname(localBinary), { recursive: true });
     run(['build', `-modfile=${modfile}`, '-o', localBinary, '.']);
