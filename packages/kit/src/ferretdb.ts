@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { sleep } from './sim-time.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -165,4 +165,14 @@ export async function throwawayMongo(label: string): Promise<{
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Whether `db` is served by FerretDB (its buildInfo names its version), whose SQLite backend
+ * answers every filter but an `_id` equality by a scan: there a secondary index serves no query
+ * and costs every write (SQLite evaluates each index's JSON paths for each stored version).
+ */
+export async function isFerretDb(db: Db): Promise<boolean> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return 'ferretdbVersion' in info;
 }
