@@ -147,7 +147,11 @@ export async function startFerretDb(options: {
  * A MongoDB-wire server for one run (tests, benchmarks): `MONGODB_URL` when
  * set, else a FerretDB on a temporary directory that `stop()` removes.
  */
-export async function throwawayMongo(label: string): Promise<{
+export async function throwawayMongo(
+  label: string,
+  /** Another FerretDB build (a benchmark runs each checkout's own); else this checkout's. */
+  binary?: string,
+): Promise<{
   url: string;
   stop(): Promise<void>;
   /** FerretDB's process id, when started here (for CPU figures). */
@@ -156,7 +160,7 @@ export async function throwawayMongo(label: string): Promise<{
   const configured = process.env.MONGODB_URL;
   if (configured) return { url: configured, stop: async () => {} };
   const dataDir = mkdtempSync(join(tmpdir(), `ff-${label}-ferretdb-`));
-  const ferret = await startFerretDb({ dataDir });
+  const ferret = await startFerretDb({ dataDir, ...(binary ? { binary } : {}) });
   return {
     url: ferret.url,
     pid: ferret.process.pid,
