@@ -15,7 +15,8 @@
  *   node scripts/bench/factory-throughput.ts [--rates=300,1000] [--seconds=20] [--warmup=5]
  *     [--drain=60] [--lines=2] [--scale=0] [--seed=100000] [--entities-seconds=10]
  *     [--only=production|entities] [--checkout=DIR ...] [--profile=DIR]
- * --checkout (repeatable) measures other trees' factories too, alternating, on the same FerretDB.
+ * --checkout (repeatable) measures other trees' factories too, alternating, each run on a FerretDB
+ * of its own, the checkout's own build (unless MONGODB_URL).
  */
 import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -27,6 +28,7 @@ import { MongoClient } from 'mongodb';
 import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
 import { IDENTITY_HEADER, signGatewayIdentity } from '#kit/service-token.ts';
 import { verifyWebhookSignature } from '#kit/webhook-signature.ts';
+import { ferretDbBinaryOf } from './lib/checkout-ferretdb.ts';
 import { runOpenLoop } from './lib/open-loop-run.ts';
 import { cpuMsOf, loadAverage, percentile } from './lib/measure.ts';
 import { MEAN_LINES } from './lib/production-requests.ts';
@@ -122,9 +124,11 @@ function mostAtOnce(received: Iterable<Received>): number {
 }
 
 /** CPU ms of FerretDB so far, when this benchmark started it (NaN with MONGODB_URL). */
-const ferretCpuMs = () => (mongo.pid ? cpuMsOf({ ferretdb: mongo.pid }).ferretdb! : NaN);
+type Mongo = Awaited<ReturnType<typeof throwawayMongo>>;
+const ferretCpuMs = (mongo: Mongo) => (mongo.pid ? cpuMsOf({ ferretdb: mongo.pid }).ferretdb! : NaN);
 
-async function production(root: string, mongoUrl: string, jobsPerSecond: number, index: number) {
+async function production(root: string, mongo: Mongo, jobsPerSecond: number, index: number) {
+  const mongoUrl = mongo.url;
   const prefix = `ff_bench_fac_${Date.now().toString(36)}_${index}_`;
   const secrets = benchSecrets();
   const receiver = await startReceiver(secrets.WEBHOOK_SECRET_WIDGETS);
@@ -139,7 +143,7 @@ async function production(root: string, mongoUrl: string, jobsPerSecond: number,
     let wireAtWindow: WireCounts = proxy.snapshot();
     const windowTimer = setTimeout(() => {
       cpuAtWindow = cpuMsOf({ factory: factory.child.pid! }).factory!;
-      ferretCpuAtWindow = ferretCpuMs();
+      ferretCpuAtWindow = ferretCpuMs(mongo);
       wireAtWindow = proxy.snapshot();
     }, WARMUP * 1000);
     const authorization = `Basic ${Buffer.from(secrets.FACTORY_BOOTSTRAP_CLIENT).toString('base64')}`;
@@ -160,7 +164,7 @@ async function production(root: string, mongoUrl: string, jobsPerSecond: number,
     });
     clearTimeout(windowTimer);
     const cpuAtEnd = cpuMsOf({ factory: factory.child.pid! }).factory!;
-    const ferretCpuAtEnd = ferretCpuMs();
+    const ferretCpuAtEnd = ferretCpuMs(mongo);
     const wireAtEnd = proxy.snapshot();
     const windowStart = started + WARMUP * 1000;
     const windowEnd = windowStart + SECONDS * 1000;
@@ -300,7 +304,8 @@ const ENTITIES = /* GraphQL */ `
   }
 `;
 
-async function entities(root: string, mongoUrl: string, index: number) {
+async function entities(root: string, mongo: Mongo, index: number) {
+  const mongoUrl = mongo.url;
   const prefix = `ff_bench_ent_${Date.now().toString(36)}_${index}_`;
   const seed = Number(values.seed);
   const seeded = await seedProductionOrders(mongoUrl, `${prefix}widgets`, 'widgets', Math.max(seed, 7));
@@ -360,27 +365,34 @@ async function entities(root: string, mongoUrl: string, index: number) {
   }
 }
 
-const mongo = await throwawayMongo('bench-factory');
+const binaries = new Map(
+  checkouts.map((root) => [root, process.env.MONGODB_URL ? '' : ferretDbBinaryOf(root)]),
+);
+/** Runs `measure` on a FerretDB of its own, the checkout's build (or on MONGODB_URL). */
+async function onOwnMongo<T>(root: string, measure: (mongo: Mongo) => Promise<T>): Promise<T> {
+  const mongo = await throwawayMongo('bench-factory', binaries.get(root));
+  try {
+    return await measure(mongo);
+  } finally {
+    await mongo.stop();
+  }
+}
 const productionResults = [];
 const entityResults = [];
-try {
-  let index = 0;
-  if (values.only !== 'entities') {
-    for (const rate of values.rates.split(',').map(Number)) {
-      for (const root of checkouts) {
-        productionResults.push(await production(root, mongo.url, rate, index++));
-        console.error(JSON.stringify(productionResults.at(-1)));
-      }
-    }
-  }
-  if (values.only !== 'production') {
+let index = 0;
+if (values.only !== 'entities') {
+  for (const rate of values.rates.split(',').map(Number)) {
     for (const root of checkouts) {
-      entityResults.push(await entities(root, mongo.url, index++));
-      console.error(JSON.stringify(entityResults.at(-1)));
+      productionResults.push(await onOwnMongo(root, (mongo) => production(root, mongo, rate, index++)));
+      console.error(JSON.stringify(productionResults.at(-1)));
     }
   }
-} finally {
-  await mongo.stop();
+}
+if (values.only !== 'production') {
+  for (const root of checkouts) {
+    entityResults.push(await onOwnMongo(root, (mongo) => entities(root, mongo, index++)));
+    console.error(JSON.stringify(entityResults.at(-1)));
+  }
 }
 if (productionResults.length) {
   console.table(productionResults);

@@ -17,6 +17,9 @@
  * --crash=factory@15 (repeatable; customers, factory, orders, gateway or mongo) SIGKILLs that
  * process 15 s into the load and starts it again: the verification then shows whether the
  * guarantees held under load.
+ * Each run starts its own FerretDB (unless MONGODB_URL), the checkout's own build, so trees of
+ * different patch levels compare. --wire-count puts a counting proxy before it and prints the
+ * MongoDB-wire commands per order (the proxy's CPU is the benchmark's, on the same cores).
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +33,9 @@ import { backendCpuBetween, backendCpuMs, cpuMsOf, loadAverage, percentile } fro
 import { listenForStatuses } from './lib/order-statuses.ts';
 import { seedDeliveredOutbox, verifyOrders } from './lib/orders-verification.ts';
 import { seedProductionOrders } from './lib/production-seed.ts';
+import { ferretDbBinaryOf } from './lib/checkout-ferretdb.ts';
 import { parseCrashes, restartableFerretDb, scheduleCrashes } from './lib/crashes.ts';
+import { countingProxy, perJob } from './lib/wire-count.ts';
 import { goalRow, printGoals } from './lib/goals.ts';
 import { benchSecrets } from './secrets.ts';
 import {
@@ -56,6 +61,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     'profile-dir': { type: 'string', default: '/tmp/ff-bench-profiles' },
     crash: { type: 'string', multiple: true, default: [] },
+    'wire-count': { type: 'boolean', default: false },
   },
 });
 const crashes = parseCrashes(values.crash, [...SERVICE_NAMES, 'mongo']);
@@ -91,7 +97,8 @@ async function commitsOf(database: string): Promise<number> {
 }
 
 async function run(root: string, rate: number, mongo: Mongo, index: number) {
-  const mongoUrl = mongo.url;
+  const proxy = values['wire-count'] ? await countingProxy(mongo.url) : undefined;
+  const mongoUrl = proxy?.url ?? mongo.url;
   const tag = `${Date.now().toString(36)}_${index}`;
   const dbName = `ff_bench_e2e_${tag}`;
   await adminQuery(`CREATE DATABASE "${dbName}"`);
@@ -190,8 +197,10 @@ async function run(root: string, rate: number, mongo: Mongo, index: number) {
     let windowStart = 0;
     let commitsAtWindow: Promise<number> = Promise.resolve(0);
     let backendsAtWindow: Promise<Map<number, number>> = Promise.resolve(new Map());
+    let wireAtWindow = proxy?.snapshot();
     const windowTimer = setTimeout(() => {
       cpuAtWindow = cpuMsOf(pids);
+      wireAtWindow = proxy?.snapshot();
       commitsAtWindow = commitsOf(dbName);
       backendsAtWindow = backendCpuMs(adminUrl, dbName);
       windowStart = performance.timeOrigin + performance.now();
@@ -201,6 +210,7 @@ async function run(root: string, rate: number, mongo: Mongo, index: number) {
     clearTimeout(windowTimer);
     // A process killed by --crash is gone: its CPU shows as NaN.
     const cpuAtEnd: Record<string, number> = cpuMsOf(pids);
+    const wireAtEnd = proxy?.snapshot();
     cpuAtEnd.postgres = backendCpuBetween(await backendsAtWindow, await backendCpuMs(adminUrl, dbName));
     const crashed = crashes.length ? await crashRun.done : [];
     const commits = (await commitsOf(dbName)) - (await commitsAtWindow);
@@ -220,6 +230,9 @@ async function run(root: string, rate: number, mongo: Mongo, index: number) {
       (at) => at >= windowStart && at < windowEnd,
     ).length;
     const verification = await verifyOrders(databaseUrl, numbers);
+    // Over the window, per order completed in it (as the CPU columns).
+    const wire = wireAtWindow && wireAtEnd ? perJob(wireAtWindow, wireAtEnd, completedInWindow) : undefined;
+    if (wire) console.error(`${root} at ${rate} /s, wire commands per order: ${wire.byCollection}`);
     const cpuPerOrder = Object.fromEntries(
       Object.entries(cpuAtEnd).map(([name, ms]) => [
         name,
@@ -250,6 +263,7 @@ async function run(root: string, rate: number, mongo: Mongo, index: number) {
       'wrong history': verification.wrongHistory,
       'outbox not once': verification.outboxNotOnce,
       'PG commits/order': +(commits / Math.max(1, completedInWindow)).toFixed(1),
+      ...(wire ? { 'wire cmds/order': wire.commands } : {}),
       'CPU ms/order': Object.entries(cpuPerOrder)
         .map(([name, ms]) => `${name[0]}${ms}`)
         .join(' '),
@@ -264,6 +278,7 @@ async function run(root: string, rate: number, mongo: Mongo, index: number) {
     stopping = true;
     await statuses?.close();
     await stopServices([...children.values()]);
+    await proxy?.close();
     await adminQuery(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
   }
 }
@@ -280,16 +295,22 @@ const killsMongo = crashes.some((crash) => crash.target === 'mongo');
 if (killsMongo && process.env.MONGODB_URL)
   throw new Error('--crash=mongo needs the FerretDB this run starts: unset MONGODB_URL');
 const noop = async () => {};
-const mongo: Mongo = process.env.MONGODB_URL
-  ? { url: process.env.MONGODB_URL, kill: noop, start: noop, stop: noop }
-  : await restartableFerretDb('bench-e2e');
+const binaries = new Map(
+  checkouts.map((root) => [root, process.env.MONGODB_URL ? '' : ferretDbBinaryOf(root)]),
+);
 const results = [];
-try {
-  let index = 0;
-  for (const rate of rates) for (const root of checkouts) results.push(await run(root, rate, mongo, index++));
-} finally {
-  await mongo.stop();
-}
+let index = 0;
+for (const rate of rates)
+  for (const root of checkouts) {
+    const mongo: Mongo = process.env.MONGODB_URL
+      ? { url: process.env.MONGODB_URL, kill: noop, start: noop, stop: noop }
+      : await restartableFerretDb('bench-e2e', binaries.get(root));
+    try {
+      results.push(await run(root, rate, mongo, index++));
+    } finally {
+      await mongo.stop();
+    }
+  }
 console.table(results);
 console.log(
   `${SECONDS} s measured after ${WARMUP} s warm-up, 2-line orders (widgets + gadgets), SIM_TIME_SCALE=0` +

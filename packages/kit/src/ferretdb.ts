@@ -4,17 +4,18 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { sleep } from './sim-time.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const toolDir = join(root, 'tools', 'ferretdb');
 // Named by its patch level, so a binary built before the patch is never taken for the patched one.
-const localBinary = join(root, '.tools', 'bin', 'ferretdb-1.24.2-p2');
+const localBinary = join(root, '.tools', 'bin', 'ferretdb-1.24.2-p3');
 
 /**
  * Finds the FerretDB binary, building it the first time (pinned in tools/ferretdb/go.mod, with
- * tools/ferretdb/ferretdb-1.24.2.patch applied: see docs/operations.md). `FERRETDB_BIN` overrides.
+ * tools/ferretdb/ferretdb-1.24.2.patch applied to FerretDB and modernc-sqlite-1.32.0.patch to its
+ * SQLite driver: see docs/operations.md). `FERRETDB_BIN` overrides.
  */
 export function ensureFerretDbBinary(log: (line: string) => void = console.error): string {
   const configured = process.env.FERRETDB_BIN;
@@ -34,28 +35,32 @@ export function ensureFerretDbBinary(log: (line: string) => void = console.error
   return localBinary;
 }
 
-/** FerretDB's module, copied out of the module cache and patched, replaces the pinned one for this build only. */
+/**
+ * FerretDB's module and its SQLite driver's, copied out of the module cache and patched, replace
+ * the pinned ones for this build only.
+ */
 function buildPatchedFerretDb(go: string) {
   const run = (args: string[], cwd = toolDir) =>
     execFileSync(go, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const work = mkdtempSync(join(tmpdir(), 'ff-ferretdb-build-'));
-  try {
-    const { Dir } = JSON.parse(run(['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'])) as {
-      Dir: string;
-    };
-    const source = join(work, 'FerretDB');
+  const patched = (module: string, name: string, patch: string) => {
+    const { Dir } = JSON.parse(run(['mod', 'download', '-json', module])) as { Dir: string };
+    const source = join(work, name);
     cpSync(Dir, source, { recursive: true });
     execFileSync('chmod', ['-R', 'u+w', source]);
     // git apply, not patch(1): git is on every machine that has the repository.
-    execFileSync('git', ['apply', '-p1', join(toolDir, 'ferretdb-1.24.2.patch')], {
+    execFileSync('git', ['apply', '-p1', join(toolDir, patch)], {
       cwd: source,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
+    return `replace ${module} => ${source}\n`;
+  };
+  try {
+    const replaces =
+      patched('github.com/FerretDB/FerretDB', 'FerretDB', 'ferretdb-1.24.2.patch') +
+      patched('modernc.org/sqlite', 'sqlite', 'modernc-sqlite-1.32.0.patch');
     const modfile = join(work, 'go.mod');
-    writeFileSync(
-      modfile,
-      `${readFileSync(join(toolDir, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${source}\n`,
-    );
+    writeFileSync(modfile, `${readFileSync(join(toolDir, 'go.mod'), 'utf8')}\n${replaces}`);
     cpSync(join(toolDir, 'go.sum'), join(work, 'go.sum'));
     mkdirSync(dirname(localBinary), { recursive: true });
     run(['build', `-modfile=${modfile}`, '-o', localBinary, '.']);
@@ -96,8 +101,10 @@ export async function startFerretDb(options: {
   dataDir: string;
   port?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Another build (a benchmark runs each checkout's own); else this checkout's. */
+  binary?: string;
 }): Promise<RunningFerretDb> {
-  const binary = ensureFerretDbBinary();
+  const binary = options.binary ?? ensureFerretDbBinary();
   const port = options.port ?? (await freePort());
   mkdirSync(options.dataDir, { recursive: true });
   const child = spawn(
@@ -140,7 +147,11 @@ export async function startFerretDb(options: {
  * A MongoDB-wire server for one run (tests, benchmarks): `MONGODB_URL` when
  * set, else a FerretDB on a temporary directory that `stop()` removes.
  */
-export async function throwawayMongo(label: string): Promise<{
+export async function throwawayMongo(
+  label: string,
+  /** Another FerretDB build (a benchmark runs each checkout's own); else this checkout's. */
+  binary?: string,
+): Promise<{
   url: string;
   stop(): Promise<void>;
   /** FerretDB's process id, when started here (for CPU figures). */
@@ -149,7 +160,7 @@ export async function throwawayMongo(label: string): Promise<{
   const configured = process.env.MONGODB_URL;
   if (configured) return { url: configured, stop: async () => {} };
   const dataDir = mkdtempSync(join(tmpdir(), `ff-${label}-ferretdb-`));
-  const ferret = await startFerretDb({ dataDir });
+  const ferret = await startFerretDb({ dataDir, ...(binary ? { binary } : {}) });
   return {
     url: ferret.url,
     pid: ferret.process.pid,
@@ -158,4 +169,14 @@ export async function throwawayMongo(label: string): Promise<{
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Whether `db` is served by FerretDB (its buildInfo names its version), whose SQLite backend
+ * answers every filter but an `_id` equality by a scan: there a secondary index serves no query
+ * and costs every write (SQLite evaluates each index's JSON paths for each stored version).
+ */
+export async function isFerretDb(db: Db): Promise<boolean> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return 'ferretdbVersion' in info;
 }

@@ -24,6 +24,28 @@ describe('naturalBatch', () => {
     expect(batches).toEqual([[1, 2], [3, 4, 5], [6]]);
   });
 
+  it('counts a batch by the sizes of its inputs when told, taking at least one whole input', async () => {
+    const batches: number[][][] = [];
+    let release = () => {};
+    const total = naturalBatch(
+      async (inputs: number[][]) => {
+        batches.push(inputs);
+        if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return inputs.map((input) => input.length);
+      },
+      { maxBatch: 4, sizeOf: (input) => input.length },
+    );
+    const first = total([1]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = Promise.all([total([1, 2, 3, 4, 5, 6]), total([1, 2]), total([1, 2]), total([1])]);
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    expect(await first).toBe(1);
+    expect(await later).toEqual([6, 2, 2, 1]);
+    // The first call alone is over the size; the next two fill a batch; the last goes alone.
+    expect(batches.map((batch) => batch.map((input) => input.length))).toEqual([[1], [6], [2, 2], [1]]);
+  });
+
   it('rejects the calls of a failed batch only', async () => {
     const flaky = naturalBatch(
       async (inputs: string[]) => {

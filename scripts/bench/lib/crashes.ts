@@ -64,10 +64,10 @@ export function scheduleCrashes(
 }
 
 /** A FerretDB on a fixed port and data directory, so it can be killed and started again. */
-export async function restartableFerretDb(label: string) {
+export async function restartableFerretDb(label: string, binary?: string) {
   const dataDir = mkdtempSync(join(tmpdir(), `ff-${label}-ferretdb-`));
   const port = await freePort();
-  let running: RunningFerretDb = await startFerretDb({ dataDir, port });
+  let running: RunningFerretDb = await startFerretDb({ dataDir, port, binary });
   return {
     url: running.url,
     /** The running server's pid (for its CPU time). */
@@ -80,7 +80,7 @@ export async function restartableFerretDb(label: string) {
       await exited;
     },
     async start() {
-      running = await startFerretDb({ dataDir, port });
+      running = await startFerretDb({ dataDir, port, binary });
     },
     async stop() {
       await running.stop();

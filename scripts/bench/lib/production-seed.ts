@@ -1,5 +1,6 @@
 import { MongoClient, ObjectId } from 'mongodb';
 import { PRODUCT_OF_FACTORY, PRODUCTS, type FactoryId } from '#catalogue/products.ts';
+import { ProductionOrderRepository } from '../../../subgraphs/factory/src/production/production-order.repository.ts';
 
 /** `count` completed, delivered production orders, as a long-running factory stores them. */
 export async function seedProductionOrders(
@@ -14,12 +15,10 @@ export async function seedProductionOrders(
   );
   const mongo = await new MongoClient(mongoUrl).connect();
   const collection = mongo.db(database).collection('production_orders');
-  // The indexes a long-running factory has had since its first start (its ensureIndexes), made
+  // The indexes a long-running factory has had since its first start (its own ensureIndexes), made
   // before the documents: built afterwards over a million, at the factory's start, they held
   // SQLite's write lock past the factory's lease.
-  await collection.createIndex({ orderNumber: 1, lineId: 1 }, { unique: true });
-  await collection.createIndex({ status: 1, queuedAt: 1 });
-  await collection.createIndex({ 'webhook.state': 1, 'webhook.nextAttemptAt': 1 });
+  await new ProductionOrderRepository(mongo.db(database)).ensureIndexes();
   const at = new Date(Date.now() - 86_400_000);
   const ids: ObjectId[] = [];
   for (let first = 0; first < count; first += 10_000) {

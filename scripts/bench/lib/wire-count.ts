@@ -11,6 +11,8 @@ export interface WireCounts {
   commands: Map<string, number>;
   /** Documents written, by command: inserted documents, update and delete statements. */
   written: Map<string, number>;
+  /** Commands by name and collection (`update production_orders`), to tell whose they are. */
+  byCollection: Map<string, number>;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface WireCounts {
  */
 export async function countingProxy(upstreamUrl: string) {
   const upstream = new URL(upstreamUrl);
-  const counts: WireCounts = { commands: new Map(), written: new Map() };
+  const counts: WireCounts = { commands: new Map(), written: new Map(), byCollection: new Map() };
   const add = (map: Map<string, number>, key: string, by: number) => map.set(key, (map.get(key) ?? 0) + by);
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -43,6 +45,7 @@ export async function countingProxy(upstreamUrl: string) {
   });
   function count(message: Buffer) {
     let name = '';
+    let collection = '';
     let statements = 0;
     for (let at = 20; at < message.length;) {
       const kind = message[at]!;
@@ -50,6 +53,7 @@ export async function countingProxy(upstreamUrl: string) {
       if (kind === 0) {
         const body = BSON.deserialize(message.subarray(at + 1, at + 1 + size));
         name = Object.keys(body)[0] ?? '';
+        if (typeof body[name] === 'string') collection = body[name] as string;
         const listed = body[WRITTEN[name] ?? ''] as unknown;
         if (Array.isArray(listed)) statements += listed.length;
         at += 1 + size;
@@ -65,6 +69,7 @@ export async function countingProxy(upstreamUrl: string) {
       }
     }
     add(counts.commands, name, 1);
+    add(counts.byCollection, collection ? `${name} ${collection}` : name, 1);
     if (WRITTEN[name]) add(counts.written, name, statements);
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -73,7 +78,11 @@ export async function countingProxy(upstreamUrl: string) {
     url: `mongodb://127.0.0.1:${port}/`,
     counts,
     /** A copy of the counts so far, to subtract from later ones. */
-    snapshot: (): WireCounts => ({ commands: new Map(counts.commands), written: new Map(counts.written) }),
+    snapshot: (): WireCounts => ({
+      commands: new Map(counts.commands),
+      written: new Map(counts.written),
+      byCollection: new Map(counts.byCollection),
+    }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -90,14 +99,16 @@ export function perJob(before: WireCounts, after: WireCounts, jobs: number) {
     entries.reduce((sum, [, value]) => sum + value, 0);
   const commands = per(after.commands, before.commands);
   const written = per(after.written, before.written);
-  const top = commands
-    .filter(([, value]) => value >= 0.005)
-    .sort((a, b) => b[1] - a[1])
-    .map(([key, value]) => `${key} ${value.toFixed(2)}`)
-    .join(', ');
+  const top = (entries: (readonly [string, number])[]) =>
+    entries
+      .filter(([, value]) => value >= 0.005)
+      .sort((a, b) => b[1] - a[1])
+      .map(([key, value]) => `${key} ${value.toFixed(2)}`)
+      .join(', ');
   return {
     commands: +total(commands).toFixed(2),
     written: +total(written).toFixed(2),
-    detail: `${top}; writes ${written.map(([key, value]) => `${key} ${value.toFixed(2)}`).join(', ')}`,
+    detail: `${top(commands)}; writes ${written.map(([key, value]) => `${key} ${value.toFixed(2)}`).join(', ')}`,
+    byCollection: top(per(after.byCollection, before.byCollection)),
   };
 }

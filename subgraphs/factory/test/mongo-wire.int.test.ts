@@ -34,6 +34,28 @@ describe('official driver on the Mongo-wire server', () => {
     expect(found.map((doc) => doc.n)).toEqual([4, 3]);
   });
 
+  it('reads two cursors of one query interleaved, and the same statements again after an error', async () => {
+    // FerretDB keeps a statement's compiled form per connection (tools/ferretdb): a second cursor
+    // of the same query, opened while the first is read, and an insert after a duplicate key error
+    // must each behave as if compiled anew.
+    const items = db.collection<{ _id: number }>('interleaved');
+    await items.insertMany(Array.from({ length: 50 }, (_, n) => ({ _id: n })));
+    const first = items.find({}).batchSize(10);
+    const second = items.find({}).batchSize(10);
+    const seen: number[][] = [[], []];
+    for (let round = 0; round < 50; round++) {
+      seen[0]!.push((await first.next())!._id);
+      seen[1]!.push((await second.next())!._id);
+    }
+    expect(seen[0]!.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, n) => n));
+    expect(seen[1]).toEqual(seen[0]);
+    const duplicate = await items.insertOne({ _id: 7 }).catch((e: unknown) => e);
+    expect((duplicate as MongoServerError).code).toBe(11000);
+    await items.insertOne({ _id: 50 });
+    await items.updateOne({ _id: 50 }, { $set: { again: true } });
+    expect(await items.findOne({ _id: 50 })).toEqual({ _id: 50, again: true });
+  });
+
   it('findOneAndUpdate applies a guarded transition once and returns the new document', async () => {
     const orders = db.collection('orders');
     const { insertedId } = await orders.insertOne({ status: 'IN_PRODUCTION', webhook: null });

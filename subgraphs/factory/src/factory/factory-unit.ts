@@ -9,7 +9,7 @@ import { LiveRecords } from '../production/live-records.ts';
 import { ProductionOrderRepository } from '../production/production-order.repository.ts';
 import type { ProductionOrderDoc } from '../production/production-order.ts';
 import type { ReceiveRequests } from '../production/production-request.service.ts';
-import { ReceiptBatcher } from '../production/receipt-batcher.ts';
+import { receiptBatcher } from '../production/receipt-batcher.ts';
 import { ProductionService } from '../production/production.service.ts';
 import { WebhookService } from '../webhooks/webhook.service.ts';
 import type { FactoryId } from './factories.ts';
@@ -109,7 +109,7 @@ export async function startFactoryUnit(
     production,
     agenda,
     dispatch,
-    receive: new ReceiptBatcher({ orders, dispatch }, id).receive,
+    receive: receiptBatcher({ orders, dispatch }, id),
     stop: async () => {
       await drainAgenda(agenda);
       production.stop();

@@ -87,7 +87,7 @@ export type StoreDeps = {
   dispatch: (added: readonly ProductionOrderDoc[], record: ObjectId) => Promise<void>;
 };
 
-/** Stores requests, one outcome each: the factory's ReceiptBatcher (`storeRequests` for its batch). */
+/** Stores requests, one outcome each: the factory's receiptBatcher (`storeRequests` for its batch). */
 export type ReceiveRequests = (requests: readonly ProductionRequest[]) => Promise<Outcome[]>;
 
 /**
