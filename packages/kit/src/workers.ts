@@ -32,8 +32,6 @@ export interface WorkersOptions {
 export interface Workers {
   /** The address the workers share. */
   url: string;
-  /** Process ids of the workers running now. */
-  pids(): number[];
   /** Asks every worker to drain and resolves once all have exited; none is replaced meanwhile. */
   close(): Promise<void>;
 }
@@ -67,7 +65,10 @@ export async function startWorkers(options: WorkersOptions): Promise<Workers> {
       failures = 0;
       url = message.url ?? url;
       logger.debug({ worker: worker.id, pid: worker.process.pid }, 'worker serving');
-      if (!started && serving.size === count) startDone();
+      if (!started && serving.size === count) {
+        started = true;
+        startDone();
+      }
     });
     worker.once('exit', (code, signal) => {
       const served = serving.delete(worker);
@@ -112,16 +113,11 @@ export async function startWorkers(options: WorkersOptions): Promise<Workers> {
     await close();
     throw error;
   }
-  started = true;
   logger.info({ url, workers: count }, 'workers serving');
   return {
     get url() {
       return url;
     },
-    pids: () =>
-      Object.values(cluster.workers ?? {})
-        .map((worker) => worker?.process.pid)
-        .filter((pid): pid is number => pid !== undefined),
     close,
   };
 }
