@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { backoffDelay, type BackoffPolicy } from './backoff.ts';
 import type { Logger } from './logger.ts';
-import { answerMetricsRequests } from './metrics/cluster-metrics.ts';
+import { answerMetricsRequests, CLUSTER_METRICS_ENV } from './metrics/cluster-metrics.ts';
 
 // What a primary and its workers tell each other (besides metrics: metrics/cluster-metrics.ts).
 const READY = 'ff:worker-ready';
@@ -58,7 +58,7 @@ export async function startWorkers(options: WorkersOptions): Promise<Workers> {
   answerMetricsRequests(() => [...serving]);
 
   const fork = () => {
-    const worker = cluster.fork();
+    const worker = cluster.fork({ [CLUSTER_METRICS_ENV]: '1' });
     worker.on('message', (message) => {
       if (!isMessage(message, READY)) return;
       serving.add(worker);

@@ -21,6 +21,8 @@ const REPLY = 'ff:metrics-reply';
 const COLLECT = 'ff:metrics-collect';
 const PART = 'ff:metrics-part';
 const TIMEOUT_MS = 3000; // under Prometheus' default scrape timeout (10 s)
+/** Set by our primary in its workers' environment: a worker of another primary (pm2) serves its own. */
+export const CLUSTER_METRICS_ENV = 'FF_CLUSTER_METRICS';
 
 type Message =
   | { type: typeof REQUEST; id: string }
@@ -40,7 +42,7 @@ export type MetricsSource = Pick<Registry, 'contentType' | 'metrics'>;
 const sources = new WeakMap<Registry, MetricsSource>();
 
 export function metricsSource(registry: Registry): MetricsSource {
-  if (!cluster.isWorker) return registry;
+  if (!cluster.isWorker || process.env[CLUSTER_METRICS_ENV] !== '1') return registry;
   let source = sources.get(registry);
   if (source) return source;
   const waiting = new Map<string, { resolve: (text: string) => void; reject: (error: Error) => void }>();
