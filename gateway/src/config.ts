@@ -16,6 +16,11 @@ export const gatewayConfigSchema = z.object({
   ...limitEnv(),
   ...socketLimitEnv({ connectionsPerIdentity: 10 }),
   PORT: env.port(4000),
+  /**
+   * Processes serving the port (node:cluster workers, each a whole gateway with its own
+   * subscription hub and upstream sockets); 1: this process alone.
+   */
+  GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   CUSTOMERS_URL: env.url('http://127.0.0.1:4001/graphql'),
   ORDERS_URL: env.url('http://127.0.0.1:4002/graphql'),
   FACTORY_URL: env.url('http://127.0.0.1:4003/graphql'),

@@ -11,7 +11,7 @@ import type { Sink, SubscribePayload } from 'graphql-ws';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { GatewayContext } from '../src/context.ts';
 import { logger, PER_IDENTITY, sleep, until, view, WATCH } from './hub-fixtures.ts';
-import { encodeResult, type FrameSink } from '../src/subscriptions/frames.ts';
+import { encodeResult, frameBody, type FrameSink } from '../src/subscriptions/frames.ts';
 import { createSubscriptionHub } from '../src/subscriptions/hub.ts';
 import type { UpstreamPool } from '../src/subscriptions/upstream-pool.ts';
 
@@ -67,14 +67,16 @@ type Frame = {
   };
 };
 
+const text = (frame: Buffer) => String(frameBody(frame));
+
 /** A client's socket: the frames written to it, raw and parsed, and how many writes brought them. */
 const socket = (id = '1') => {
   const raw: string[] = [];
   const writes: number[] = [];
   const sink: FrameSink = {
     id,
-    send: (frame) => writes.push(raw.push(frame) && 1),
-    sendAll: (frames) => writes.push(raw.push(...frames) && frames.length),
+    send: (frame) => writes.push(raw.push(text(frame)) && 1),
+    sendAll: (frames) => writes.push(raw.push(...frames.map(text)) && frames.length),
   };
   return { sink, raw, writes, frames: () => raw.map((frame) => JSON.parse(frame) as Frame) };
 };

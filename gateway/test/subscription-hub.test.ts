@@ -12,7 +12,7 @@ import type { GatewayContext } from '../src/context.ts';
 import { logger, PER_IDENTITY, sleep, until, view, WATCH } from './hub-fixtures.ts';
 import { createSubscriptionHub, type SubscriptionHub } from '../src/subscriptions/hub.ts';
 import { createUpstreamPool } from '../src/subscriptions/upstream-pool.ts';
-import type { FrameSink } from '../src/subscriptions/frames.ts';
+import { frameBody, type FrameSink } from '../src/subscriptions/frames.ts';
 
 type Event = { number: string; status: string; customer: { id: string } };
 
@@ -92,8 +92,8 @@ const sinkFor = (id: string) => {
   }[] = [];
   const sink: FrameSink = {
     id,
-    send: (frame) => frames.push(JSON.parse(frame)),
-    sendAll: (all) => frames.push(...all.map((frame) => JSON.parse(frame))),
+    send: (frame) => frames.push(JSON.parse(String(frameBody(frame)))),
+    sendAll: (all) => frames.push(...all.map((frame) => JSON.parse(String(frameBody(frame))))),
   };
   return { sink, frames };
 };

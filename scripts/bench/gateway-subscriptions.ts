@@ -13,14 +13,18 @@
  *     sockets plus its own files do not fit in one.
  * Trees side by side: `--checkout=DIR` (repeatable) runs that checkout's gateway and orders in turn
  * with this one's (customers and factory stay this tree's, shared), alternating for `--rounds`.
+ * `--workers=1,2` runs each tree's measured gateway with each of those GATEWAY_WORKERS in turn (rows
+ * `w1`, `w2`; a checkout whose gateway has no GATEWAY_WORKERS runs once, as one process); a gateway's
+ * CPU is its primary's and its workers'.
  * `--hive` adds Hive Gateway (scripts/bench/gateway/hive-gateway.ts) to the latency phase, on this
  * tree's orders. `--profile=gateway,orders` runs those under `node --cpu-prof` in the latency phase
  * (profiles in /tmp/ff-bench-profiles/<tree>-<service>; summarise with scripts/bench/lib/profile-top.ts).
  * Bounded in time: each phase gives up after its deadline and the script stops everything.
  *   node scripts/bench/gateway-subscriptions.ts [--subscribers=1000] [--orders=15] [--idle=20000]
- *     [--checkout=DIR ...] [--rounds=1] [--hive] [--profile=gateway,orders] [--phases=latency,idle]
+ *     [--checkout=DIR ...] [--rounds=1] [--workers=1,2] [--hive] [--profile=gateway,orders] [--phases=latency,idle]
  *     [--query='subscription { orderUpdated { number status history { status at } } }']
  */
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +35,13 @@ import { freePort } from '#kit/ferretdb.ts';
 import { rssMiB, spawnService, startStack, type Service } from './gateway/services.ts';
 import { pct, post } from './gateway/load.ts';
 import { goalRow, printGoals, type GoalRow } from './lib/goals.ts';
-import { cpuMs, startSubscribers, type Report, type Subscribers } from './gateway/subscriber-processes.ts';
+import {
+  cpuMs,
+  startSubscribers,
+  treeCpuMs,
+  type Report,
+  type Subscribers,
+} from './gateway/subscriber-processes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +50,7 @@ const { values } = parseArgs({
     idle: { type: 'string', default: '20000' },
     checkout: { type: 'string', multiple: true, default: [] },
     rounds: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '1' },
     hive: { type: 'boolean', default: false },
     profile: { type: 'string', default: '' },
     phases: { type: 'string', default: 'latency,idle' },
@@ -59,11 +70,19 @@ const PHASES = values.phases.split(',');
 const PROFILE_DIR = '/tmp/ff-bench-profiles';
 const METRICS_TOKEN = 'bench-metrics-token';
 const here = fileURLToPath(new URL('../../', import.meta.url));
-type Tree = { label: string; root: string; hive?: boolean };
+type Tree = { label: string; root: string; hive?: boolean; workers?: number };
 const trees: Tree[] = [
   { label: 'this', root: here },
   ...values.checkout.map((dir) => ({ label: basename(dir), root: dir.endsWith('/') ? dir : `${dir}/` })),
 ];
+const WORKERS = values.workers.split(',').map(Number);
+const hasWorkers = (tree: Tree) =>
+  readFileSync(`${tree.root}gateway/src/config.ts`, 'utf8').includes('GATEWAY_WORKERS');
+/** Each tree with each worker count it can run (a tree without GATEWAY_WORKERS: once, as one process). */
+const withWorkers = (tree: Tree): Tree[] =>
+  WORKERS.length > 1 && hasWorkers(tree)
+    ? WORKERS.map((workers) => ({ ...tree, label: `${tree.label} w${workers}`, workers }))
+    : [{ ...tree, workers: hasWorkers(tree) ? WORKERS[0] : 1 }];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const avg = () =>
@@ -108,7 +127,9 @@ stack.services.splice(
   1,
 );
 const profileArgs = (tree: Tree, name: string, on: boolean) =>
-  on && PROFILE.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${tree.label}-${name}`] : [];
+  on && PROFILE.includes(name)
+    ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${tree.label.replace(/ /g, '-')}-${name}`]
+    : [];
 const start = async (service: Promise<Service>) => {
   const started = await service;
   running.push(started);
@@ -137,6 +158,7 @@ const startGateway = async (tree: Tree, profile = false) =>
         PORT: String(await freePort()),
         WS_MAX_CONNECTIONS_PER_IDENTITY: '1000',
         METRICS_TOKEN,
+        GATEWAY_WORKERS: String(tree.workers ?? 1),
       },
       { root: tree.root, args: profileArgs(tree, 'gateway', profile) },
     ),
@@ -217,7 +239,7 @@ async function latencyPhase(tree: Tree, round: number) {
   const gateway = tree.hive ? await startHive() : await startGateway(tree, profile);
   // Orders are placed through a gateway of their own (this tree's), so the measured one serves only
   // the subscriptions and its CPU per event is theirs alone.
-  const placing = await startGateway(trees[0]!);
+  const placing = await startGateway({ ...trees[0]!, workers: 1 });
   try {
     const place = placer(placing.url);
     const warmUp = [await place(), await place(), await place()]; // planner, connections
@@ -240,7 +262,7 @@ async function latencyPhase(tree: Tree, round: number) {
     await sleep(1500); // upstream subscriptions registered at orders
     const before = {
       counts: await gatewayCounts(gateway),
-      gateway: await cpuMs(gateway.child.pid),
+      gateway: await treeCpuMs(gateway.child.pid),
       orders: await cpuMs(orders.child.pid),
       clients: (await Promise.all(latency.map((c) => c.report()))).reduce((sum, r) => sum + r.cpuMs, 0),
     };
@@ -259,7 +281,7 @@ async function latencyPhase(tree: Tree, round: number) {
     const seconds = (Date.now() - started) / 1000;
     const after = {
       counts: await gatewayCounts(gateway),
-      gateway: await cpuMs(gateway.child.pid),
+      gateway: await treeCpuMs(gateway.child.pid),
       orders: await cpuMs(orders.child.pid),
       clients: reports.reduce((sum, r) => sum + r.cpuMs, 0),
     };
@@ -387,13 +409,16 @@ async function idlePhase(tree: Tree, round: number) {
 }
 
 try {
-  const latencyTrees = values.hive ? [...trees, { label: 'hive', root: here, hive: true }] : trees;
+  const latencyTrees = [
+    ...trees.flatMap(withWorkers),
+    ...(values.hive ? [{ label: 'hive', root: here, hive: true }] : []),
+  ];
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which tree goes first, so neither always meets the machine in the same state.
     const order = round % 2 ? [...latencyTrees].reverse() : latencyTrees;
     if (PHASES.includes('latency')) for (const tree of order) await latencyPhase(tree, round);
     if (PHASES.includes('idle'))
-      for (const tree of order.filter((t) => !t.hive)) await idlePhase(tree, round);
+      for (const tree of round % 2 ? [...trees].reverse() : trees) await idlePhase(tree, round);
   }
   if (PHASES.includes('latency')) {
     console.log(

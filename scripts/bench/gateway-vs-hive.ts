@@ -11,12 +11,16 @@
  *     distribution of per-pair differences, one request at a time, alternating which goes first).
  * Every row says what it cost each process in CPU ms per request (from /proc), and how busy the
  * load generator (this process) was, so a limit of the machine or of the generator shows as such.
+ * `--workers=N` runs ours with GATEWAY_WORKERS=N and Hive Gateway with N forks (its CLI's `--fork`),
+ * so both use the same number of worker processes; a gateway's CPU is its primary's and its workers'.
  *   node scripts/bench/gateway-vs-hive.ts [--seconds=10] [--rounds=3] [--pairs=500] [--base=DIR]
+ *     [--workers=1]
  */
 import { loadavg } from 'node:os';
 import { signToken } from '#kit/auth.ts';
 import { freePort } from '#kit/ferretdb.ts';
 import { IDENTITY_HEADER, signGatewayIdentity } from '#kit/service-token.ts';
+import { childPids } from '#kit/testing/processes.ts';
 import { meter } from './gateway/cpu.ts';
 import { addedLatency, combine, hammer, post, type Load, type Target } from './gateway/load.ts';
 import { bodyOf, ORDERS_ONLY, PAGE, recordFetches, seedPage } from './gateway/page.ts';
@@ -29,6 +33,7 @@ const SECONDS = arg('seconds', 10);
 const ROUNDS = arg('rounds', 3);
 const PAIRS = arg('pairs', 500);
 const BASE = option('base');
+const WORKERS = arg('workers', 1);
 
 const stack = await startStack('gwhive');
 const { secrets } = stack;
@@ -42,6 +47,7 @@ const startOurs = async (name: string, dedupe: boolean, urls = stack.urls, check
     FACTORY_URL: urls.factory,
     PORT: String(await freePort()),
     DEDUPLICATE_READS: String(dedupe),
+    GATEWAY_WORKERS: String(WORKERS),
   };
   const service = await spawnService(name, 'gateway/src/index.ts', env, { root: checkout, loopStats: true });
   gateways.push(service);
@@ -52,6 +58,7 @@ const startHive = async (name: string, dedupe: boolean) => {
     ...stack.env,
     PORT: String(await freePort()),
     HIVE_DEDUPLICATE: String(dedupe),
+    HIVE_FORK: String(WORKERS),
     LOG_LEVEL: 'error',
   };
   const service = await spawnService(name, 'scripts/bench/gateway/hive-gateway.ts', env, {
@@ -111,12 +118,21 @@ try {
   }
   const pidOf = (name: string) => stack.services.find((service) => service.name === name)?.child.pid;
   const subgraphPids = { orders: pidOf('orders'), customers: pidOf('customers'), factory: pidOf('factory') };
-  console.log(`load average before: ${avg()}${BASE ? `; base checkout: ${BASE}` : ''}`);
+  console.log(
+    `load average before: ${avg()}${BASE ? `; base checkout: ${BASE}` : ''}; ` +
+      `${WORKERS} worker process${WORKERS > 1 ? 'es' : ''} per gateway`,
+  );
 
   type Round = Load & { cpu: Record<string, number>; loadgen: number };
   const rounds: Record<string, Round[]> = {};
+  // A gateway is its process and its workers, if it runs any.
+  const processesOf = (pid: number | undefined) => (pid === undefined ? undefined : [pid, ...childPids(pid)]);
   const measure = async (name: string, target: Target, gatewayPid?: number) => {
-    const counting = await meter({ gateway: gatewayPid, ...subgraphPids, ...(await stack.databasePids()) });
+    const counting = await meter({
+      gateway: processesOf(gatewayPid),
+      ...subgraphPids,
+      ...(await stack.databasePids()),
+    });
     const load = await hammer(target, SECONDS);
     const { costs, wallMs, selfCpuMs } = await counting.stop();
     const requests = load.rps * SECONDS;
@@ -173,7 +189,9 @@ try {
   };
   const compared = ['ours (dedupe on)', 'hive (dedupe on)', ...(BASE ? ['base (dedupe on)'] : [])];
   for (const name of compared) await targets[name]!.loopStats(); // from here on
-  const counting = await meter(Object.fromEntries(compared.map((name) => [name, targets[name]!.child.pid])));
+  const counting = await meter(
+    Object.fromEntries(compared.map((name) => [name, processesOf(targets[name]!.child.pid)])),
+  );
   const latencies = await addedLatency(
     Object.fromEntries(
       compared.map((name) => [name, { ...ordersDirect, url: targets[name]!.url, headers: asUser }]),

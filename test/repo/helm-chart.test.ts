@@ -26,7 +26,8 @@ const HELPERS: Partial<Record<Program, string[]>> = {
 };
 const secretValue = (key: string) => `${key.toLowerCase()}-from-the-secret-0123456789abcdef`;
 
-const PER_PROCESS = { ...VALUES, 'factories.perProcess': 'true' };
+// With it, gateways of two workers each (GATEWAY_WORKERS), so that value is loaded as the gateway would.
+const PER_PROCESS = { ...VALUES, 'factories.perProcess': 'true', 'gateway.workers': '2' };
 
 /** The chart rendered with `values`, each Deployment with the configuration its program would resolve. */
 function renderChart(values: Record<string, string>) {

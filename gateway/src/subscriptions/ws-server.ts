@@ -23,7 +23,7 @@ import {
   type SocketLimitSettings,
 } from '#kit/socket-limits.ts';
 import { pickRequestId } from '../request-id.ts';
-import type { FrameSink } from './frames.ts';
+import { frameBody, type FrameSink } from './frames.ts';
 import type { SubscriptionHub } from './hub.ts';
 import type { SupergraphView } from './planner.ts';
 
@@ -59,13 +59,17 @@ class SocketSink implements FrameSink {
     this.id = id;
     this.#stream = stream;
   }
-  send(frame: string) {
-    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.send(frame);
+  // A whole frame straight to the TCP socket, one write: ws (no compression here) writes each of
+  // its own frames whole and at once, so none is split, and a text message is ready-made bytes.
+  send(frame: Buffer) {
+    if (this.#socket.readyState !== this.#socket.OPEN) return;
+    if (this.#stream) this.#stream.write(frame);
+    else this.#socket.send(frameBody(frame), { binary: false });
   }
-  sendAll(frames: readonly string[]) {
+  sendAll(frames: readonly Buffer[]) {
     if (this.#socket.readyState !== this.#socket.OPEN) return;
     this.#stream?.cork();
-    for (const frame of frames) this.#socket.send(frame);
+    for (const frame of frames) this.send(frame);
     this.#stream?.uncork();
   }
 }

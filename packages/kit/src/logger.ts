@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createRequire } from 'node:module';
 import { pino, type Logger, type TransportSingleOptions } from 'pino';
 
@@ -26,7 +27,8 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
   return pino({
     name: service,
     level,
-    base: { service },
+    // A node:cluster worker (workers.ts) says which it is.
+    base: cluster.worker ? { service, worker: cluster.worker.id } : { service },
     ...(transport ? { transport } : {}),
   });
 }

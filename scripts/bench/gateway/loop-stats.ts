@@ -2,11 +2,15 @@
  * Loaded into a gateway under test with `node --import` (LOOP_STATS_FILE set): on SIGUSR2 it writes
  * the event-loop delay and the GC pauses seen since the previous SIGUSR2 to LOOP_STATS_FILE, so a
  * benchmark can tell a stall inside the process (GC, long synchronous work) from waiting for a core.
+ * A process running workers is read with them (services.ts: the worst loop, the pauses of all).
  */
+import cluster from 'node:cluster';
 import { renameSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
-const file = process.env.LOOP_STATS_FILE;
+// A cluster worker (GATEWAY_WORKERS, Hive's fork) writes beside its primary's file, by its pid.
+const file =
+  process.env.LOOP_STATS_FILE && `${process.env.LOOP_STATS_FILE}${cluster.isWorker ? `.${process.pid}` : ''}`;
 if (file) {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();

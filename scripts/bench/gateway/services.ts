@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort, throwawayMongo } from '#kit/ferretdb.ts';
 import { benchSecrets } from '../secrets.ts';
+import { childPids } from '#kit/testing/processes.ts';
 import { pidsWith } from './cpu.ts';
 import { localUrl, stopServices, waitReady } from '../../lib/services.ts';
 
@@ -30,6 +31,28 @@ export interface LoopStats {
 }
 
 const LOOP_STATS = fileURLToPath(new URL('./loop-stats.ts', import.meta.url));
+
+/** Several processes' loop stats as one: the worst loop delays, every GC pause counted. */
+function worstOf(all: LoopStats[]): LoopStats {
+  const max = (pick: (stats: LoopStats) => number) => Math.max(...all.map(pick));
+  const pauses = (pick: (stats: LoopStats) => Pauses): Pauses => ({
+    count: all.reduce((sum, stats) => sum + pick(stats).count, 0),
+    totalMs: all.reduce((sum, stats) => sum + pick(stats).totalMs, 0),
+    maxMs: max((stats) => pick(stats).maxMs),
+  });
+  return {
+    loopDelayMs: {
+      p50: max((stats) => stats.loopDelayMs.p50),
+      p99: max((stats) => stats.loopDelayMs.p99),
+      max: max((stats) => stats.loopDelayMs.max),
+    },
+    gc: {
+      scavenge: pauses((stats) => stats.gc.scavenge),
+      markSweep: pauses((stats) => stats.gc.markSweep),
+      incremental: pauses((stats) => stats.gc.incremental),
+    },
+  };
+}
 
 /**
  * Starts `entry` (a path from the root of this checkout, or of `root`) as a child process and
@@ -68,12 +91,18 @@ export async function spawnService(
     stop: () => stopServices([child]),
     async loopStats() {
       if (!loopStats) return undefined;
-      rmSync(statsFile, { force: true });
-      child.kill('SIGUSR2');
-      for (let waited = 0; !existsSync(statsFile) && waited < 5000; waited += 20) {
+      // The process and its workers, if it runs any (each writes its own file).
+      const pids = [child.pid!, ...childPids(child.pid!)];
+      const files = pids.map((pid, i) => (i === 0 ? statsFile : `${statsFile}.${pid}`));
+      for (const file of files) rmSync(file, { force: true });
+      for (const pid of pids) process.kill(pid, 'SIGUSR2');
+      for (let waited = 0; !files.every((file) => existsSync(file)) && waited < 5000; waited += 20) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      return existsSync(statsFile) ? (JSON.parse(readFileSync(statsFile, 'utf8')) as LoopStats) : undefined;
+      const all = files
+        .filter((file) => existsSync(file))
+        .map((file) => JSON.parse(readFileSync(file, 'utf8')) as LoopStats);
+      return all.length ? worstOf(all) : undefined;
     },
   };
 }

@@ -1,6 +1,7 @@
 /** The benchmark's side of scripts/bench/gateway/subscribers.ts: one child process of N subscribers. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childPids } from '#kit/testing/processes.ts';
 
 const subscriberScript = fileURLToPath(new URL('./subscribers.ts', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -77,4 +78,11 @@ export async function cpuMs(pid: number | undefined): Promise<number> {
   // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** CPU time of a process and the processes it started (a cluster primary and its workers), in ms. */
+export async function treeCpuMs(pid: number | undefined): Promise<number> {
+  if (!pid) return NaN;
+  const each = await Promise.all([pid, ...childPids(pid)].map(cpuMs));
+  return each.reduce((sum, ms) => sum + ms, 0);
 }

@@ -24,6 +24,9 @@
 - { name: ORDERS_URL, value: {{ $subgraphs.ORDERS_URL | quote }} }
 - { name: FACTORY_URL, value: {{ $subgraphs.FACTORY_URL | quote }} }
 - { name: SUPERGRAPH_PATH, value: /etc/factory-floor/supergraph.graphql }
+{{- if gt (int $v.gateway.workers) 1 }}
+- { name: GATEWAY_WORKERS, value: {{ $v.gateway.workers | quote }} }
+{{- end }}
 {{- if $v.gateway.corsOrigins }}
 - { name: CORS_ORIGINS, value: {{ $v.gateway.corsOrigins | quote }} }
 {{- end }}

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { Histogram, type Registry } from 'prom-client';
+import { metricsSource } from './cluster-metrics.ts';
 import { DURATION_BUCKETS } from './registry.ts';
 
 /** Used for METRICS_TOKEN outside production when it is unset (public, like every development default). */
@@ -20,9 +21,11 @@ const sameSecret = (given: string, expected: string) => {
 /**
  * `GET /metrics` in Prometheus' text format, for a scraper holding
  * `Authorization: Bearer <METRICS_TOKEN>` (401 without it). Without a token
- * configured (production with METRICS_TOKEN unset) it is not served (404).
+ * configured (production with METRICS_TOKEN unset) it is not served (404). In a node:cluster
+ * worker it serves every worker's metrics, aggregated by the primary (cluster-metrics.ts).
  */
 export function mountMetrics(app: Express, registry: Registry, token: string | undefined): void {
+  const source = metricsSource(registry);
   app.get('/metrics', async (req, res) => {
     if (!token) {
       res.status(404).json({ error: 'metrics are off: set METRICS_TOKEN', code: 'NOT_FOUND' });
@@ -37,7 +40,7 @@ export function mountMetrics(app: Express, registry: Registry, token: string | u
       return;
     }
     try {
-      res.set('content-type', registry.contentType).send(await registry.metrics());
+      res.set('content-type', source.contentType).send(await source.metrics());
     } catch (error) {
       // A domain gauge could not read its store (database down): say so, as Prometheus shows a failed scrape.
       res
