@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '#kit/ferretdb.ts';
-import { childPids } from '#kit/testing/processes.ts';
+import { childPids, endings } from '#kit/testing/processes.ts';
 import { baseEnv, type Env } from './stack.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,9 +34,7 @@ export async function spawnGateway(env: Env) {
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const { exited, stop, kill } = endings(child);
   const serving = Number(env.GATEWAY_WORKERS ?? 1) > 1 ? 'workers serving' : 'gateway ready';
   for (const deadline = Date.now() + 30_000; !logs.some((entry) => entry.msg === serving);) {
     if (child.exitCode !== null) throw new Error(`the gateway exited during start-up: ${stderr}`);
@@ -55,14 +53,8 @@ export async function spawnGateway(env: Env) {
     exited,
     /** The processes it runs now (its workers). */
     workers: () => childPids(child.pid!),
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-    kill: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      return exited;
-    },
+    stop,
+    kill,
   };
 }
 

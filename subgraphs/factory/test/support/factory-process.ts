@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { endings } from '#kit/testing/processes.ts';
 import { TEST_JWT_SECRET, TEST_SERVICE_TOKEN_SECRET } from '#kit/testing/tokens.ts';
 import { waitFor } from './wait.ts';
 
@@ -22,7 +23,7 @@ export async function startFactoryProcess(env: Record<string, string>, port: num
     },
     stdio: 'inherit',
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { stop, kill } = endings(child);
   const base = `http://127.0.0.1:${port}`;
   await waitFor(
     'the factory process to be ready',
@@ -35,15 +36,9 @@ export async function startFactoryProcess(env: Record<string, string>, port: num
   return {
     url: `${base}/graphql`,
     /** A crash: no drain, no unlock, no goodbye. */
-    kill: async () => {
-      child.kill('SIGKILL');
-      await exited;
-    },
+    kill: async () => void (await kill()),
     /** A graceful stop (SIGTERM: drain, then exit). */
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+    stop: async () => void (await stop()),
   };
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '#kit/ferretdb.ts';
+import { endings } from '#kit/testing/processes.ts';
 import type { Env } from '../../../../test/support/stack.ts';
 import { ordersTestEnv } from './orders-stack.ts';
 
@@ -19,9 +20,7 @@ export async function spawnOrders(env: Env) {
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const { exited, stop, kill } = endings(child);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -42,14 +41,8 @@ export async function spawnOrders(env: Env) {
     url,
     graphqlUrl: `${url}/graphql`,
     exited,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
+    stop,
     /** A crash: no drain, no goodbye. */
-    kill: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      return exited;
-    },
+    kill,
   };
 }
