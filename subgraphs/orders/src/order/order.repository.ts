@@ -65,31 +65,8 @@ export async function insertPlacedOrders(
   let group = 0;
   let bytes = 0;
   const rows = orders.map((order, n) => {
-    const snapshot = toSnapshot(
-      toOrder({
-        id: 0,
-        number: '',
-        client_request_id: order.clientRequestId,
-        customer_id: order.customer.id,
-        customer_name: order.customer.name,
-        customer_email: order.customer.email,
-        status: order.status,
-        source: order.source,
-        placed_at: order.placedAt,
-        scheduled_at: null,
-        completed_at: null,
-        schedule_attempts: 0,
-        next_schedule_at: order.status === 'VERIFIED' ? order.placedAt : null,
-        last_schedule_error: null,
-        traceparent: order.traceparent,
-        version: 1,
-      }),
-    );
-    const size = Math.ceil(Buffer.byteLength(JSON.stringify(snapshot)) * 1.2) + 64;
-    if (bytes > 0 && bytes + size > NOTIFY_BYTES) [group, bytes] = [group + 1, 0];
-    bytes += size;
-    return {
-      n,
+    // The columns the statement takes; the rest of a new order's row is its defaults.
+    const placed = {
       client_request_id: order.clientRequestId,
       customer_id: order.customer.id,
       customer_name: order.customer.name,
@@ -99,12 +76,23 @@ export async function insertPlacedOrders(
       placed_at: order.placedAt,
       next_schedule_at: order.status === 'VERIFIED' ? order.placedAt : null,
       traceparent: order.traceparent,
-      lines: order.lines,
-      note: order.note,
-      payload: order.payload,
-      snapshot,
-      group,
     };
+    const snapshot = toSnapshot(
+      toOrder({
+        ...placed,
+        id: 0,
+        number: '',
+        scheduled_at: null,
+        completed_at: null,
+        schedule_attempts: 0,
+        last_schedule_error: null,
+        version: 1,
+      }),
+    );
+    const size = Math.ceil(Buffer.byteLength(JSON.stringify(snapshot)) * 1.2) + 64;
+    if (bytes > 0 && bytes + size > NOTIFY_BYTES) [group, bytes] = [group + 1, 0];
+    bytes += size;
+    return { n, ...placed, lines: order.lines, note: order.note, payload: order.payload, snapshot, group };
   });
   const stored = await queryRows<OrderRow & { n: number }>(
     em,
