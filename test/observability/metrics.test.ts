@@ -133,13 +133,15 @@ describe('/metrics on every service', () => {
     const placed = await placeOrder(stack.url, {
       customerId,
       lines: [
-        { product: 'WIDGET', quantity: 1, attributes: { color: 'red' } },
-        { product: 'WIDGET', quantity: 1, attributes: { color: 'blue' } },
+        { product: 'WIDGET', quantity: 8, attributes: { color: 'red' } },
+        { product: 'WIDGET', quantity: 8, attributes: { color: 'blue' } },
       ],
     });
     expect(placed.errors).toBeUndefined();
 
-    // One line at a time: the second widget waits in the queue while the first is produced.
+    // One line at a time: the second widget waits in the queue while the first is produced (8 × 2 s
+    // × 0.05, under a second: long enough for a scrape on a loaded machine to see it, where one
+    // widget's 0.1 s was missed).
     const busy = await eventually(async () => {
       const samples = await scrape(services.factory);
       const widgets = { factory: 'widgets' };
