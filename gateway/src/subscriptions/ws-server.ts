@@ -87,6 +87,9 @@ export function attachWebSocketServer(options: WebSocketOptions) {
     server: options.httpServer,
     path: '/graphql',
     maxPayload: options.socketLimits.WS_MAX_PAYLOAD,
+    // SocketSink writes ready-made uncompressed frames to the TCP socket: no extension may change
+    // a frame's bytes (ws's default, said here so that it stays so).
+    perMessageDeflate: false,
   });
   const connections = createConnectionCounter(options.socketLimits.WS_MAX_CONNECTIONS_PER_IDENTITY);
   // Results from Apollo's executeOperation arrive already formatted (plain objects).
