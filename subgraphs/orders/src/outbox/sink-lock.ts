@@ -29,6 +29,10 @@ export function createSinkLocks(databaseUrl: string, logger: Logger, maxSinks = 
   return {
     async tryLock(sink) {
       const client = await pool.connect();
+      // A checked-out client has no pool listener: without this, losing its connection would throw,
+      // even between the lock query's answer and our next line (a kill right after the grant).
+      const onError = (error: Error) => logger.warn({ err: error, sink }, 'outbox lock connection lost');
+      client.on('error', onError);
       const key = `orders-outbox:${sink}`;
       let locked = false;
       try {
@@ -38,23 +42,24 @@ export function createSinkLocks(databaseUrl: string, logger: Logger, maxSinks = 
         );
         locked = rows[0]?.locked === true;
       } finally {
-        if (!locked) client.release();
+        if (!locked) {
+          client.off('error', onError);
+          client.release(); // the pool drops a client whose connection died
+        }
       }
       if (!locked) return null;
-      // A checked-out client has no pool listener: without this, losing its connection would throw.
-      const onError = (error: Error) => logger.warn({ err: error, sink }, 'outbox lock connection lost');
-      client.on('error', onError);
       let released = false;
       return {
         async release() {
           if (released) return;
           released = true;
-          client.off('error', onError);
           try {
             await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
+            client.off('error', onError);
             client.release();
           } catch (error) {
             // The connection is gone, and the lock with it: drop the client rather than reuse it.
+            client.off('error', onError);
             client.release(error as Error);
           }
         },
