@@ -20,11 +20,11 @@
  * tree's orders. `--profile=gateway,orders` runs those under `node --cpu-prof` in the latency phase
  * (profiles in /tmp/ff-bench-profiles/<tree>-<service>; summarise with scripts/bench/lib/profile-top.ts).
  * Bounded in time: each phase gives up after its deadline and the script stops everything.
- *   node scripts/bench/gateway-subscriptions.ts [--subscribers=1000] [--orders=15] [--idle=20000]
+ *   node scripts/bench/gateway-subscriptions.ts [--subscribers=1000] [--orders=15] [--warm-up=3] [--idle=20000]
  *     [--checkout=DIR ...] [--rounds=1] [--workers=1,2] [--hive] [--profile=gateway,orders] [--phases=latency,idle]
- *     [--query='subscription { orderUpdated { number status history { status at } } }']
+ *     [--query='subscription { orderUpdated { number status history { status at } } }'] [--timeline=FILE]
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,8 @@ const { values } = parseArgs({
   options: {
     subscribers: { type: 'string', default: '1000' },
     orders: { type: 'string', default: '15' },
+    // Orders placed after the subscribers are in, whose events are not measured.
+    'warm-up': { type: 'string', default: '3' },
     idle: { type: 'string', default: '20000' },
     checkout: { type: 'string', multiple: true, default: [] },
     rounds: { type: 'string', default: '1' },
@@ -54,6 +56,8 @@ const { values } = parseArgs({
     hive: { type: 'boolean', default: false },
     profile: { type: 'string', default: '' },
     phases: { type: 'string', default: 'latency,idle' },
+    // Writes each event of the latency phase, in commit order, to this file (one per row and tree).
+    timeline: { type: 'string', default: '' },
     // The latency phase's subscription (it must select number, status and history { status at }).
     query: {
       type: 'string',
@@ -63,6 +67,7 @@ const { values } = parseArgs({
 });
 const SUBSCRIBERS = Number(values.subscribers);
 const ORDERS = Number(values.orders);
+const WARM_ORDERS = Number(values['warm-up']);
 const IDLE = Number(values.idle);
 const ROUNDS = Number(values.rounds);
 const PROFILE = values.profile.split(',').filter(Boolean);
@@ -260,6 +265,14 @@ async function latencyPhase(tree: Tree, round: number) {
     const connected = await withDeadline(Promise.all(latency.map((c) => c.connected)), 60_000, 'connecting');
     const expectedClients = connected.reduce((sum, c) => sum + c.accepted, 0);
     await sleep(1500); // upstream subscriptions registered at orders
+    // Warm-up, excluded: the first events through new sockets take the cold paths (JIT, buffers).
+    const warmEvents = WARM_ORDERS * 3;
+    for (let i = 0; i < WARM_ORDERS; i++) await place();
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(250)) {
+      const seen = await Promise.all([...latency, direct].map((c) => c.report()));
+      if (seen.every((r) => r.perClient.every((n) => n >= warmEvents))) break;
+    }
+    await Promise.all([...latency, direct].map((c) => c.forget()));
     const before = {
       counts: await gatewayCounts(gateway),
       gateway: await treeCpuMs(gateway.child.pid),
@@ -307,6 +320,7 @@ async function latencyPhase(tree: Tree, round: number) {
       if (direct !== undefined) firsts.push(first - direct);
       spreads.push(Math.max(...times) - first);
     }
+    if (values.timeline) writeTimeline(`${tree.label} #${round + 1}`, perEvent, directReport, reports);
     const short = reports.flatMap((r) => r.perClient).filter((n) => n < expectedPerClient).length;
     const misordered = reports.reduce((sum, r) => sum + r.misordered, 0);
     const events = ORDERS * 3;
@@ -348,6 +362,35 @@ async function latencyPhase(tree: Tree, round: number) {
     await stop(gateway);
     await stop(orders);
   }
+}
+
+/**
+ * Each event in commit order: ms after the first commit, since the previous commit, then its commit to
+ * the direct subscriber, to its first, median and last gateway client (which events make the tail), and
+ * its commit time (ms since the epoch).
+ */
+function writeTimeline(label: string, perEvent: Map<string, number[]>, direct: Report, reports: Report[]) {
+  const committed = Object.assign({}, direct.committed, ...reports.map((r) => r.committed)) as Record<
+    string,
+    number
+  >;
+  const events = [...perEvent].filter(([key]) => committed[key] !== undefined);
+  events.sort(([a], [b]) => committed[a]! - committed[b]!);
+  const origin = committed[events[0]?.[0] ?? '']!;
+  let previous = origin;
+  const lines = events.map(([key, times]) => {
+    const at = committed[key]!;
+    const since = (time: number | undefined) => (time === undefined ? '' : String(time - at));
+    const row = [label, key, at - origin, at - previous, since(direct.arrivals[key]?.[0])];
+    previous = at;
+    return [...row, since(Math.min(...times)), since(pct(times, 50)), since(Math.max(...times)), at].join(
+      '\t',
+    );
+  });
+  appendFileSync(
+    values.timeline,
+    `${['tree', 'event', 'at', 'gap', 'direct', 'first', 'p50', 'last', 'commit'].join('\t')}\n${lines.join('\n')}\n`,
+  );
 }
 
 const idleRows: Record<string, Record<string, string | number>> = {};

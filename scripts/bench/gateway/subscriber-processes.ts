@@ -13,6 +13,8 @@ export type Report = {
   perClient: number[];
   /** `number/status` → when each of this process's clients got that event (ms since the epoch). */
   arrivals: Record<string, number[]>;
+  /** `number/status` → its commit time (the status's history time, ms since the epoch). */
+  committed: Record<string, number>;
   /** CPU this subscriber process has used so far (ms). */
   cpuMs: number;
 };
@@ -21,6 +23,8 @@ export interface Subscribers {
   child: ChildProcess;
   connected: Promise<{ accepted: number; refused: number }>;
   report(): Promise<Report>;
+  /** Drops what the subscribers received so far (the warm-up's events). */
+  forget(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +64,11 @@ export function startSubscribers(
       const report = next<Report>('report');
       child.send({ type: 'report' });
       return report;
+    },
+    forget: async () => {
+      const forgotten = next('forgotten');
+      child.send({ type: 'forget' });
+      await forgotten;
     },
     stop: async () => {
       if (child.exitCode !== null) return;

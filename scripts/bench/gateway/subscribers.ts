@@ -3,8 +3,10 @@
  * graphql-transport-ws) so that thousands fit in one process. Driven over IPC by the benchmark:
  *   env SUBSCRIBE_URL, SUBSCRIBERS, TOKENS (JSON array; client i uses TOKENS[i % length]), QUERY
  *   → { type: 'connected', accepted, refused } once every socket is acknowledged or refused
+ *   ← { type: 'forget' } → { type: 'forgotten' }: what was received so far is dropped (the warm-up)
  *   ← { type: 'report' } → { type: 'report', latencies, received, misordered, perClient: events per client,
- *     arrivals: { 'number/status': [ms, …] } (when each client got each event), cpuMs: this process's CPU }
+ *     arrivals: { 'number/status': [ms, …] } (when each client got each event), committed: { 'number/status':
+ *     ms } (its commit time), cpuMs: this process's CPU }
  */
 import WebSocket from 'ws';
 
@@ -17,13 +19,14 @@ const param = process.env.CONNECTION_PARAM === 'identity' ? 'identity' : 'author
 const RANK = { VERIFIED: 0, SCHEDULED: 1, COMPLETE: 2, REJECTED: 3 } as Record<string, number>;
 
 type Update = { number: string; status: string; history?: { status: string; at: string }[] };
-const latencies: number[] = [];
+let latencies: number[] = [];
 let received = 0;
 let misordered = 0;
 let accepted = 0;
 let refused = 0;
 const counts: number[] = new Array<number>(count).fill(0);
-const arrivals: Record<string, number[]> = {};
+let arrivals: Record<string, number[]> = {};
+let committedAt: Record<string, number> = {};
 const sockets: WebSocket[] = [];
 
 const open = (index: number) =>
@@ -65,9 +68,13 @@ const open = (index: number) =>
         const now = Date.now();
         received++;
         counts[index]!++;
-        (arrivals[`${update.number}/${update.status}`] ??= []).push(now);
+        const key = `${update.number}/${update.status}`;
+        (arrivals[key] ??= []).push(now);
         const committed = update.history?.findLast((entry) => entry.status === update.status);
-        if (committed) latencies.push(now - Date.parse(committed.at));
+        if (committed) {
+          committedAt[key] ??= Date.parse(committed.at);
+          latencies.push(now - committedAt[key]);
+        }
         const rank = RANK[update.status] ?? -1;
         if ((seen.get(update.number) ?? -1) >= rank) misordered++;
         seen.set(update.number, rank);
@@ -99,8 +106,14 @@ process.on('message', (message: { type: string }) => {
       misordered,
       perClient: counts,
       arrivals,
+      committed: committedAt,
       cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     });
+  } else if (message.type === 'forget') {
+    // The warm-up's events are not measured (each client still checks the order of what follows).
+    [latencies, received, arrivals, committedAt] = [[], 0, {}, {}];
+    counts.fill(0);
+    process.send!({ type: 'forgotten' });
   } else if (message.type === 'stop') {
     for (const socket of sockets) socket.terminate();
     process.exit(0);
