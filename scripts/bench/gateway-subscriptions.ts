@@ -47,6 +47,8 @@ const { values } = parseArgs({
   options: {
     subscribers: { type: 'string', default: '1000' },
     orders: { type: 'string', default: '15' },
+    // The latency phase's subscribers are spread over this many processes.
+    'client-processes': { type: 'string', default: '2' },
     // Orders placed after the subscribers are in, whose events are not measured.
     'warm-up': { type: 'string', default: '3' },
     idle: { type: 'string', default: '20000' },
@@ -68,6 +70,7 @@ const { values } = parseArgs({
 const SUBSCRIBERS = Number(values.subscribers);
 const ORDERS = Number(values.orders);
 const WARM_ORDERS = Number(values['warm-up']);
+const CLIENT_PROCESSES = Number(values['client-processes']);
 const IDLE = Number(values.idle);
 const ROUNDS = Number(values.rounds);
 const PROFILE = values.profile.split(',').filter(Boolean);
@@ -250,8 +253,11 @@ async function latencyPhase(tree: Tree, round: number) {
     const warmUp = [await place(), await place(), await place()]; // planner, connections
     await settled(placing.url, warmUp);
     const tokens = await tokensFor(10);
-    const halves = [Math.ceil(SUBSCRIBERS / 2), Math.floor(SUBSCRIBERS / 2)];
-    const latency = halves.map((count) => startSubscribers(gateway.url, count, tokens, WATCH));
+    const shares = Array.from(
+      { length: CLIENT_PROCESSES },
+      (_, i) => Math.floor(SUBSCRIBERS / CLIENT_PROCESSES) + (i < SUBSCRIBERS % CLIENT_PROCESSES ? 1 : 0),
+    );
+    const latency = shares.map((count) => startSubscribers(gateway.url, count, tokens, WATCH));
     // One subscriber straight at orders (its share: commit → NOTIFY → socket), without the customer.
     const direct = startSubscribers(
       stack.urls.orders,

@@ -240,6 +240,8 @@ try {
     );
   const ours = added['ours (dedupe on)']!;
   const versusSlowest = rps('ours (dedupe off)') / rps(slowest);
+  // As users run it: identical reads in flight share one fetch, so the page costs the subgraphs less.
+  const asRunVersusSlowest = rps('ours (dedupe on)') / rps(slowest);
   printGoals('issue 16, 1 and 2', {
     'RPS ours / hive, dedupe on': versus('ours (dedupe on)', 'hive (dedupe on)'),
     'RPS ours / hive, dedupe off': versus('ours (dedupe off)', 'hive (dedupe off)'),
@@ -247,6 +249,11 @@ try {
       fixed(versusSlowest),
       '≥ 0.9',
       versusSlowest >= 0.9,
+    ),
+    [`RPS ours (dedupe on, as users run it) / slowest fetch alone`]: goalRow(
+      fixed(asRunVersusSlowest),
+      '≥ 0.9',
+      asRunVersusSlowest >= 0.9,
     ),
     'added median ms over orders direct (ours)': goalRow(fixed(ours.median), '≤ 2', ours.median <= 2),
     'added p99 ms over orders direct (ours)': goalRow(fixed(ours.p99), '≤ 5', ours.p99 <= 5),
