@@ -18,8 +18,6 @@ export class GroupClient implements AsyncIterableIterator<ExecutionResult> {
   readonly context: GatewayContext;
   readonly ends: FrameEnds;
   readonly #leave: (client: GroupClient) => void;
-  /** How far the group's fan-out has written this client (fan-out.ts). */
-  delivered = 0;
 
   constructor(
     sink: FrameSink,

@@ -5,10 +5,10 @@ import type { Logger } from '#kit/logger.ts';
 import type { GatewayContext } from '../context.ts';
 import { batchEntityFetches } from './batched-entity-fetches.ts';
 import { resolveEvent, type EventRun, type UpstreamEvent } from './event-executor.ts';
-import { FanOut } from './fan-out.ts';
 import {
   encodeResult as defaultEncode,
   frameEnds,
+  nextFrame,
   openPayload,
   type EncodeResult,
   type FrameSink,
@@ -27,7 +27,6 @@ export interface SubscribeRequest {
 }
 
 interface Group {
-  join(client: Client): void;
   clients: Set<Client>;
   connected: () => boolean;
   /** A client left; the last one ends the group. */
@@ -89,12 +88,14 @@ export function createSubscriptionHub(options: HubOptions) {
     };
     const groupId = randomUUID();
     // Per event: resolved once, encoded once; per client only its own ends around the payload, and
-    // the frames it has not had yet in one write to its socket, a slice of clients per turn (fan-out.ts).
-    const fanOut = new FanOut(clients, (error) =>
-      options.logger.error({ err: error }, 'event delivery failed'),
-    );
-    const broadcast = (results: ExecutionResult[]) =>
-      fanOut.push(results.map((result) => openPayload(encode(result))));
+    // the frames of events delivered together in one write to its socket.
+    const broadcast = (results: ExecutionResult[]) => {
+      const opens = results.map((result) => openPayload(encode(result)));
+      for (const client of clients) {
+        if (opens.length === 1) client.sink.send(nextFrame(client.ends, opens[0]!));
+        else client.sink.sendAll(opens.map((open) => nextFrame(client.ends, open)));
+      }
+    };
     let chain = Promise.resolve();
     const run = (dataSources: ServiceMap): EventRun => ({
       view,
@@ -149,15 +150,13 @@ export function createSubscriptionHub(options: HubOptions) {
         (next ??= openBatch()).push(event);
       },
       onError: (message) => {
-        chain = chain.then(async () => {
+        chain = chain.then(() => {
           broadcast([{ errors: [new GraphQLError(message, { extensions: { code: 'UPSTREAM_ERROR' } })] }]);
-          await fanOut.drained();
           end();
         });
       },
       onComplete: () => {
-        // graphql-ws's `complete` must not overtake the group's frames still being written.
-        chain = chain.then(() => fanOut.drained()).then(end);
+        chain = chain.then(() => end());
       },
     });
     let ended = false;
@@ -172,11 +171,7 @@ export function createSubscriptionHub(options: HubOptions) {
     const leave = (client: Client) => {
       if (clients.delete(client) && clients.size === 0) end();
     };
-    const join = (client: Client) => {
-      client.delivered = fanOut.head; // the events after it joined
-      clients.add(client);
-    };
-    return { join, clients, connected: lease.connected, leave, close: end };
+    return { clients, connected: lease.connected, leave, close: end };
   };
 
   return {
@@ -193,7 +188,7 @@ export function createSubscriptionHub(options: HubOptions) {
       groups.set(key, group);
       const ends = frameEnds(sink.id, request.context.requestId);
       const client = new Client(sink, request.context, ends, group.leave);
-      group.join(client);
+      group.clients.add(client);
       return client;
     },
     /** Upstream subscriptions currently open (one per group). */
