@@ -83,6 +83,10 @@ describe('an order from placement to COMPLETE through the gateway', () => {
     expect(complete.history.map((event) => event.status)).toEqual(['VERIFIED', 'SCHEDULED', 'COMPLETE']);
     const times = complete.history.map((event) => Date.parse(event.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // Each event shows the history as of its own change, the same entries every later one shows.
+    events.forEach((event, i) =>
+      expect(event.orderUpdated.history).toEqual(complete.history.slice(0, i + 1)),
+    );
     all.stop();
     await client.dispose();
   });

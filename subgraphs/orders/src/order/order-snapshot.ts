@@ -6,12 +6,20 @@ export type OrderSnapshot = Omit<Order, 'placedAt' | 'scheduledAt' | 'completedA
   scheduledAt: string | null;
   completedAt: string | null;
   nextScheduleAt: string | null;
+  /** The history event this change wrote (its status is the snapshot's); absent in a re-read. */
+  event?: { at: string; note: string | null };
 };
+
+/** The history event a change writes, as the writer knows it. */
+export interface ChangeEvent {
+  at: Date;
+  note: string | null;
+}
 
 const iso = (date: Date | null | undefined) => (date ? new Date(date).toISOString() : null);
 const date = (text: string | null) => (text ? new Date(text) : null);
 
-export function toSnapshot(order: Order): OrderSnapshot {
+export function toSnapshot(order: Order, event?: ChangeEvent): OrderSnapshot {
   return {
     id: Number(order.id),
     number: order.number,
@@ -28,10 +36,11 @@ export function toSnapshot(order: Order): OrderSnapshot {
     nextScheduleAt: iso(order.nextScheduleAt),
     lastScheduleError: order.lastScheduleError ?? null,
     version: order.version,
+    ...(event ? { event: { at: event.at.toISOString(), note: event.note } } : {}),
   } as OrderSnapshot;
 }
 
-export function fromSnapshot(snapshot: OrderSnapshot): Order {
+export function fromSnapshot({ event: _event, ...snapshot }: OrderSnapshot): Order {
   return {
     ...snapshot,
     placedAt: new Date(snapshot.placedAt),

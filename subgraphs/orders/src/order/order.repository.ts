@@ -88,6 +88,7 @@ export async function insertPlacedOrders(
         last_schedule_error: null,
         version: 1,
       }),
+      { at: order.placedAt, note: order.note },
     );
     const size = Math.ceil(Buffer.byteLength(JSON.stringify(snapshot)) * 1.2) + 64;
     if (bytes > 0 && bytes + size > NOTIFY_BYTES) [group, bytes] = [group + 1, 0];
@@ -241,7 +242,7 @@ export async function recordStatusChanges(
     key: change.order.number,
     payload: change.payload,
   }));
-  const notifications = notificationPayloads(changes.map((change) => toSnapshot(change.order)));
+  const notifications = notificationPayloads(changes.map((change) => toSnapshot(change.order, change)));
   await queryRows(
     tx,
     `with o as (update "orders"."order" as o set "status" = x."status", "scheduled_at" = x."scheduled_at",

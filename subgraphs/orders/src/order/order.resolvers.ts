@@ -3,6 +3,8 @@ import type { Resolvers } from '../generated/graphql.ts';
 import { findOrdersPage } from './order-queries.ts';
 import { placeOrder } from './place-order.ts';
 import type { Order } from './order.entity.ts';
+import type { OrderEvent } from './order-event.entity.ts';
+import type { AnnouncedOrder } from '../subscriptions/history-at-change.ts';
 
 const toDate = (value: Date | string | null | undefined) => (value ? new Date(value) : null);
 
@@ -49,7 +51,10 @@ export const orderResolvers: Resolvers = {
     },
     customer: (order) => ({ __typename: 'Customer', id: order.customerId }) as never,
     lines: (order, _args, { loaders }) => loaders.linesByOrderId.load(Number(order.id)),
-    history: (order, _args, { loaders }) => loaders.historyByOrderId.load(Number(order.id)),
+    // An event's order carries its history as of that change (subscriptions/history-at-change.ts).
+    history: (order, _args, { loaders }) =>
+      ((order as AnnouncedOrder).historyAtChange as OrderEvent[] | undefined) ??
+      loaders.historyByOrderId.load(Number(order.id)),
   },
   OrderConnection: {
     totalCount: (page) => page.totalCount(),

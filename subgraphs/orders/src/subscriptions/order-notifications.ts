@@ -5,6 +5,7 @@ import { sleep } from '#kit/sim-time.ts';
 import { ORDER_UPDATED_CHANNEL, parseNotification } from '../order/order-notification.ts';
 import { fromSnapshot } from '../order/order-snapshot.ts';
 import type { Order } from '../order/order.entity.ts';
+import { createHistoryAtChange, type AnnouncedOrder } from './history-at-change.ts';
 import { createOrderListeners } from './order-listeners.ts';
 
 // The writer side (one NOTIFY per batch, an array of snapshots) is order/order.repository.ts.
@@ -12,7 +13,7 @@ export { ORDER_UPDATED_CHANNEL };
 
 export interface OrderUpdates {
   /** Every committed change, or only those of one order, as an async iterator graphql-ws can close. */
-  subscribe(number?: string | null): AsyncIterableIterator<Order>;
+  subscribe(number?: string | null): AsyncIterableIterator<AnnouncedOrder>;
   /** How many subscribers follow one order (`null`: every order) in this process. */
   subscribers(number: string | null): number;
   close(): Promise<void>;
@@ -38,7 +39,8 @@ export async function listenForOrderUpdates(
   logger: Logger,
   options: ListenOptions = {},
 ): Promise<OrderUpdates> {
-  const listeners = createOrderListeners<Order>();
+  const listeners = createOrderListeners<AnnouncedOrder>();
+  const histories = createHistoryAtChange();
   let client: pg.Client | undefined;
   let closed = false;
   let lostAt: Date | undefined;
@@ -62,8 +64,10 @@ export async function listenForOrderUpdates(
         candidate.on('notification', (message) => {
           if (message.channel !== ORDER_UPDATED_CHANNEL || !message.payload) return;
           // One NOTIFY carries a batch: an array of snapshots (order/order-notification.ts).
-          for (const snapshot of parseNotification(message.payload))
-            listeners.publish(fromSnapshot(snapshot));
+          for (const snapshot of parseNotification(message.payload)) {
+            const historyAtChange = histories.historyOf(snapshot);
+            listeners.publish({ ...fromSnapshot(snapshot), ...(historyAtChange ? { historyAtChange } : {}) });
+          }
         });
         let lost = false;
         candidate.on('error', (error) => {
