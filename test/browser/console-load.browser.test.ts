@@ -71,7 +71,9 @@ describe.skipIf(!chromiumPresent)('the live board under 1,000 orders', () => {
         await page.screenshot({ path: `${ARTEFACTS}board-1000-orders-failed.png` });
         throw error;
       });
-    await page.screenshot({ path: `${ARTEFACTS}board-1000-orders.png` });
+    // An artefact for the docs, not a check: while the stream goes on, a full run's load once kept Chromium
+    // from producing the frame within the context's 15 s (the assertions on responsiveness follow).
+    await page.screenshot({ path: `${ARTEFACTS}board-1000-orders.png`, timeout: 60_000 });
 
     const pageMs = await timed(
       () => page.getByRole('button', { name: 'Older' }).click(),
