@@ -236,6 +236,20 @@ const settled = async (gatewayUrl: string, numbers: string[]) => {
   }
 };
 
+/** `total` subscribers spread over `parts` processes, the first ones taking the remainder. */
+const shares = (total: number, parts: number) =>
+  Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+
+/** The processes' reports once each of their clients has `events` events (or after 30 s, as they are). */
+async function everyClientHas(processes: Subscribers[], events: number): Promise<Report[]> {
+  let reports: Report[] = [];
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(250)) {
+    reports = await Promise.all(processes.map((c) => c.report()));
+    if (reports.every((r) => r.perClient.every((n) => n >= events))) break;
+  }
+  return reports;
+}
+
 type LatencyRow = Record<string, string | number>;
 const latencyRows: Record<string, LatencyRow> = {};
 const latencyGoals: Record<string, GoalRow> = {};
@@ -253,11 +267,9 @@ async function latencyPhase(tree: Tree, round: number) {
     const warmUp = [await place(), await place(), await place()]; // planner, connections
     await settled(placing.url, warmUp);
     const tokens = await tokensFor(10);
-    const shares = Array.from(
-      { length: CLIENT_PROCESSES },
-      (_, i) => Math.floor(SUBSCRIBERS / CLIENT_PROCESSES) + (i < SUBSCRIBERS % CLIENT_PROCESSES ? 1 : 0),
+    const latency = shares(SUBSCRIBERS, CLIENT_PROCESSES).map((count) =>
+      startSubscribers(gateway.url, count, tokens, WATCH),
     );
-    const latency = shares.map((count) => startSubscribers(gateway.url, count, tokens, WATCH));
     // One subscriber straight at orders (its share: commit → NOTIFY → socket), without the customer.
     const direct = startSubscribers(
       stack.urls.orders,
@@ -274,10 +286,7 @@ async function latencyPhase(tree: Tree, round: number) {
     // Warm-up, excluded: the first events through new sockets take the cold paths (JIT, buffers).
     const warmEvents = WARM_ORDERS * 3;
     for (let i = 0; i < WARM_ORDERS; i++) await place();
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(250)) {
-      const seen = await Promise.all([...latency, direct].map((c) => c.report()));
-      if (seen.every((r) => r.perClient.every((n) => n >= warmEvents))) break;
-    }
+    await everyClientHas([...latency, direct], warmEvents);
     await Promise.all([...latency, direct].map((c) => c.forget()));
     const before = {
       counts: await gatewayCounts(gateway),
@@ -291,12 +300,7 @@ async function latencyPhase(tree: Tree, round: number) {
       await sleep(150);
     }
     const expectedPerClient = ORDERS * 3; // VERIFIED, SCHEDULED, COMPLETE
-    let reports: Report[] = [];
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-      reports = await Promise.all(latency.map((c) => c.report()));
-      if (reports.every((r) => r.perClient.every((n) => n >= expectedPerClient))) break;
-      await sleep(500);
-    }
+    const reports = await everyClientHas(latency, expectedPerClient);
     const seconds = (Date.now() - started) / 1000;
     const after = {
       counts: await gatewayCounts(gateway),
@@ -417,10 +421,10 @@ async function idlePhase(tree: Tree, round: number) {
     const baseline = await memory();
     const idleTokens = await tokensFor(200);
     const processes = 4;
-    const idle = Array.from({ length: processes }, (_, i) =>
+    const idle = shares(IDLE, processes).map((count, i) =>
       startSubscribers(
         gateways[i % 2]!.url,
-        Math.floor(IDLE / processes) + (i < IDLE % processes ? 1 : 0),
+        count,
         idleTokens,
         'subscription { orderUpdated { number status } }',
       ),

@@ -33,6 +33,11 @@ export function createSinkLocks(databaseUrl: string, logger: Logger, maxSinks = 
       // even between the lock query's answer and our next line (a kill right after the grant).
       const onError = (error: Error) => logger.warn({ err: error, sink }, 'outbox lock connection lost');
       client.on('error', onError);
+      // Back to the pool, which drops a client whose connection died (or that is given an error).
+      const giveBack = (error?: Error) => {
+        client.off('error', onError);
+        client.release(error);
+      };
       const key = `orders-outbox:${sink}`;
       let locked = false;
       try {
@@ -42,10 +47,7 @@ export function createSinkLocks(databaseUrl: string, logger: Logger, maxSinks = 
         );
         locked = rows[0]?.locked === true;
       } finally {
-        if (!locked) {
-          client.off('error', onError);
-          client.release(); // the pool drops a client whose connection died
-        }
+        if (!locked) giveBack();
       }
       if (!locked) return null;
       let released = false;
@@ -55,12 +57,10 @@ export function createSinkLocks(databaseUrl: string, logger: Logger, maxSinks = 
           released = true;
           try {
             await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
-            client.off('error', onError);
-            client.release();
+            giveBack();
           } catch (error) {
             // The connection is gone, and the lock with it: drop the client rather than reuse it.
-            client.off('error', onError);
-            client.release(error as Error);
+            giveBack(error as Error);
           }
         },
       };
